@@ -1,0 +1,122 @@
+# ipp: a toolkit for intellectual-property takedowns.
+# `make` builds, `make check` proves, `make demo` shows, `make bench` measures.
+
+PREFIX ?= /usr/local
+BUILD ?= build
+SAN_BUILD ?= $(BUILD)-san
+
+DEB_PACKAGES = build-essential libsqlite3-dev libcurl4-openssl-dev libcsv-dev \
+	libcmocka-dev libsodium-dev libmagic-dev libmagic-mgc pkg-config mandoc \
+	sqlite3 openssl perl curl
+
+PKGS = sqlite3 libsodium libmagic
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) libcurl 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CC ?= cc
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Ilib $(PKG_CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lcsv -ldl
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+LIB_SRC = $(sort $(wildcard lib/*.c))
+LIB_HDR = $(wildcard lib/*.h)
+CMD_SRC = $(sort $(wildcard cmd/ipp-*.c))
+CMDS = $(patsubst cmd/%.c,%,$(CMD_SRC))
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+UNITS = $(patsubst tests/unit/%.c,%,$(UNIT_SRC))
+HELPER_SRC = $(sort $(wildcard tests/helpers/*.c))
+HELPERS = $(patsubst tests/helpers/%.c,%,$(HELPER_SRC))
+MAN = $(sort $(wildcard man/*.[1-8]))
+
+LIB_OBJ = $(patsubst lib/%.c,$(BUILD)/obj/lib/%.o,$(LIB_SRC))
+BINS = $(addprefix $(BUILD)/bin/,$(CMDS))
+UNIT_BINS = $(addprefix $(BUILD)/unit/,$(UNITS))
+HELPER_BINS = $(addprefix $(BUILD)/helpers/,$(HELPERS))
+
+.PHONY: all deps check test unit e2e sanitize lint docs-test demo bench install clean
+.SUFFIXES:
+
+all: $(BINS) $(HELPER_BINS)
+
+# Installs what the build and the tests need, only when something is missing.
+deps:
+	@missing=; for p in $(DEB_PACKAGES); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(BUILD)/obj/lib/%.o: lib/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/lib/libipp.a: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/bin/%: cmd/%.c $(BUILD)/lib/libipp.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/lib/libipp.a $(LDFLAGS) $(LDLIBS_ALL)
+
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/lib/libipp.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/lib/libipp.a $(LDFLAGS) \
+		$(LDLIBS_ALL) -lcmocka
+
+$(BUILD)/helpers/%: tests/helpers/%.c $(BUILD)/lib/libipp.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/lib/libipp.a $(LDFLAGS) $(LDLIBS_ALL)
+
+# The proof: a -Werror build, unit and end-to-end tests, the same again under
+# ASan+UBSan with leak detection, and the man pages linted and complete.
+check: deps
+	$(MAKE) test
+	$(MAKE) lint docs-test
+	$(MAKE) sanitize
+	@echo "check: all passed"
+
+test: unit e2e
+
+unit: $(UNIT_BINS) $(BINS) $(HELPER_BINS)
+	@sh tests/run-units.sh $(BUILD)/unit $(UNITS)
+
+e2e: $(BINS) $(HELPER_BINS)
+	IPP_BIN=$(CURDIR)/$(BUILD)/bin IPP_HELPERS=$(CURDIR)/$(BUILD)/helpers \
+		prove -j2 tests/e2e/*.t
+
+sanitize:
+	$(MAKE) BUILD=$(SAN_BUILD) CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+		IPP_SANITIZED=1 test
+
+lint:
+	mandoc -Tlint -Wwarning $(MAN)
+
+docs-test: $(BINS)
+	IPP_BIN=$(CURDIR)/$(BUILD)/bin sh tests/docs-test.sh
+
+demo: deps all
+	IPP_BIN=$(CURDIR)/$(BUILD)/bin sh tests/demo.sh
+
+bench: deps all
+	IPP_BIN=$(CURDIR)/$(BUILD)/bin IPP_HELPERS=$(CURDIR)/$(BUILD)/helpers \
+		sh tests/bench/run.sh
+
+install: $(BINS)
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7
+	cp $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	for m in $(MAN); do \
+		s=$${m##*.}; cp $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+
+clean:
+	rm -rf $(BUILD) $(SAN_BUILD)

@@ -1,0 +1,45 @@
+/*
+ * Documents (D1, D2): identity papers, IPR certificates, evidence.
+ *
+ * A document is kept by content: docs/<first two hex>/<sha256> in the
+ * store's directory, written to a temporary file, fsynced and renamed
+ * into place, so the same file given twice is kept once.  Its type comes
+ * from the content through libmagic (PDF, JPEG or PNG), never from the
+ * name; the size limit is the doc_max_bytes setting (10 MiB).  The user's
+ * file name is metadata only and never becomes a path.
+ */
+#ifndef IPP_DOC_H
+#define IPP_DOC_H
+
+#include <stdint.h>
+
+#include "secret.h"
+#include "store.h"
+
+struct ipp_doc {
+	char	 sha256[IPP_SECRET_HEX];	/* content address, hex */
+	char	 mime[32];		/* application/pdf, image/jpeg, image/png */
+	int64_t	 size;			/* bytes */
+};
+
+/*
+ * Reads the file at path, checks type and size (D2), and stores its
+ * content under docs/ (D1).  Call before the transaction that records
+ * it; a file stored by a transaction that then fails is harmless.
+ * Refusals name the file, the rule and the limit, e.g.
+ * "'scan.txt' is text/plain: accepted types are PDF, JPEG and PNG (rule D2)".
+ */
+int ipp_doc_store(struct ipp_store *s, const char *path, struct ipp_doc *doc,
+    char **errp);
+
+/* Inserts the documents row (once per content); inside a transaction. */
+int ipp_doc_record(struct ipp_store *s, const struct ipp_doc *doc,
+    const char *now, char **errp);
+
+/* The path of a stored document's content, malloc'd. */
+char *ipp_doc_path(struct ipp_store *s, const char *sha256);
+
+/* Releases libmagic; safe to call when it was never loaded. */
+void ipp_doc_cleanup(void);
+
+#endif

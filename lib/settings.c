@@ -1,0 +1,152 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "settings.h"
+#include "banned.h"
+
+static int
+lookup(struct ipp_store *s, const char *name, sqlite3_stmt **stp,
+    char **errp)
+{
+	static const char sql[] = "SELECT value, kind, minimum, maximum"
+	    " FROM settings WHERE name = ?";
+	int rc;
+
+	if ((rc = ipp_store_stmt(s, sql, stp, errp)) != IPP_OK)
+		return rc;
+	sqlite3_bind_text(*stp, 1, name, -1, SQLITE_STATIC);
+	switch (sqlite3_step(*stp)) {
+	case SQLITE_ROW:
+		return IPP_OK;
+	case SQLITE_DONE:
+		sqlite3_reset(*stp);
+		return ipp_error(errp, IPP_ENOTFOUND, "no setting '%s'", name);
+	default:
+		rc = ipp_store_fail(s, errp, "cannot read settings");
+		sqlite3_reset(*stp);
+		return rc;
+	}
+}
+
+static int
+parse_integer(const char *text, long long *value)
+{
+	char *end;
+
+	errno = 0;
+	*value = strtoll(text, &end, 10);
+	return (errno != 0 || end == text || *end != '\0') ? -1 : 0;
+}
+
+int
+ipp_settings_int(struct ipp_store *s, const char *name, long long *value,
+    char **errp)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = lookup(s, name, &st, errp)) != IPP_OK)
+		return rc;
+	rc = parse_integer((const char *)sqlite3_column_text(st, 0), value);
+	sqlite3_reset(st);
+	if (rc != 0)
+		return ipp_error(errp, IPP_ESTORE,
+		    "setting '%s' is not an integer", name);
+	return IPP_OK;
+}
+
+int
+ipp_settings_text(struct ipp_store *s, const char *name, char **value,
+    char **errp)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = lookup(s, name, &st, errp)) != IPP_OK)
+		return rc;
+	*value = ipp_store_column_dup(st, 0);
+	sqlite3_reset(st);
+	if (*value == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	return IPP_OK;
+}
+
+static int
+check_value(sqlite3_stmt *st, const char *name, const char *value,
+    char **errp)
+{
+	long long v;
+
+	if (strcmp((const char *)sqlite3_column_text(st, 1), "integer") != 0)
+		return strchr(value, '\n') == NULL ? IPP_OK :
+		    ipp_error(errp, IPP_EREFUSED,
+		    "setting '%s' must be one line", name);
+	if (parse_integer(value, &v) != 0)
+		return ipp_error(errp, IPP_EREFUSED,
+		    "setting '%s' takes an integer: '%s'", name, value);
+	if (v < sqlite3_column_int64(st, 2) || v > sqlite3_column_int64(st, 3))
+		return ipp_error(errp, IPP_EREFUSED,
+		    "setting '%s' takes %lld to %lld: '%s'", name,
+		    (long long)sqlite3_column_int64(st, 2),
+		    (long long)sqlite3_column_int64(st, 3), value);
+	return IPP_OK;
+}
+
+int
+ipp_settings_set(struct ipp_store *s, const char *name, const char *value,
+    char **errp)
+{
+	static const char sql[] = "UPDATE settings SET value = ? WHERE name = ?";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = lookup(s, name, &st, errp)) != IPP_OK)
+		return rc;
+	rc = check_value(st, name, value, errp);
+	sqlite3_reset(st);
+	if (rc != IPP_OK)
+		return rc;
+	if ((rc = ipp_store_begin(s, errp)) != IPP_OK)
+		return rc;
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK) {
+		ipp_store_rollback(s);
+		return rc;
+	}
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ipp_store_fail(s, errp, "cannot change a setting");
+		sqlite3_reset(st);
+		ipp_store_rollback(s);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return ipp_store_commit(s, errp);
+}
+
+int
+ipp_settings_list(struct ipp_store *s, struct ipp_tsv_writer *w, char **errp)
+{
+	static const char sql[] = "SELECT name, value, kind, minimum, maximum,"
+	    " description FROM settings ORDER BY name";
+	sqlite3_stmt *st;
+	int rc, i;
+
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < 6; i++)
+			ipp_tsv_write_field(w,
+			    (const char *)sqlite3_column_text(st, i));
+		if ((rc = ipp_tsv_end_row(w, errp)) != IPP_OK) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return ipp_store_fail(s, errp, "cannot list settings");
+	return IPP_OK;
+}

@@ -1,0 +1,337 @@
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "store.h"
+#include "banned.h"
+
+#define BUSY_TIMEOUT_MS 15000
+#define STMT_CACHE 64
+
+struct cached_stmt {
+	const char	*sql;		/* key: the literal's address */
+	sqlite3_stmt	*stmt;		/* prepared once, reset per use */
+};
+
+struct ipp_store {
+	sqlite3		*db;		/* the connection */
+	char		*file;		/* path of the database file */
+	char		*dir;		/* directory holding it, docs/, outbox/ */
+	int		 version;	/* user_version after migrations */
+	struct cached_stmt cache[STMT_CACHE];	/* see ipp_store_stmt */
+	int		 ncache;	/* entries used in cache */
+};
+
+int
+ipp_store_path(char **pathp, const char *explicit, char **errp)
+{
+	const char *env;
+
+	*pathp = NULL;
+	if (explicit != NULL)
+		*pathp = strdup(explicit);
+	else if ((env = getenv("IPP_DB")) != NULL && *env != '\0')
+		*pathp = strdup(env);
+	else if ((env = getenv("XDG_DATA_HOME")) != NULL && *env == '/')
+		*pathp = ipp_strdup_printf("%s/ipp/ipp.db", env);
+	else if ((env = getenv("HOME")) != NULL && *env != '\0')
+		*pathp = ipp_strdup_printf("%s/.local/share/ipp/ipp.db", env);
+	else
+		return ipp_error(errp, IPP_EUSAGE,
+		    "no store: set IPP_DB or HOME, or pass -d PATH");
+	if (*pathp == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	return IPP_OK;
+}
+
+/* mkdir -p with mode 0700 for every directory it creates. */
+static int
+make_dirs(const char *dir, char **errp)
+{
+	char *p, *copy;
+	int rc = IPP_OK;
+
+	if ((copy = strdup(dir)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	for (p = copy + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+		*p = '\0';
+		if (mkdir(copy, 0700) != 0 && errno != EEXIST) {
+			rc = ipp_error(errp, IPP_ESTORE, "cannot create '%s': %s",
+			    copy, strerror(errno));
+			break;
+		}
+		*p = saved;
+		if (saved == '\0')
+			break;
+	}
+	free(copy);
+	return rc;
+}
+
+static char *
+dir_of(const char *file)
+{
+	const char *slash = strrchr(file, '/');
+
+	if (slash == NULL)
+		return strdup(".");
+	if (slash == file)
+		return strdup("/");
+	return strndup(file, (size_t)(slash - file));
+}
+
+static int
+create_file(struct ipp_store *s, char **errp)
+{
+	int fd, rc;
+
+	if ((rc = make_dirs(s->dir, errp)) != IPP_OK)
+		return rc;
+	fd = open(s->file, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return ipp_error(errp, IPP_ESTORE, "cannot create '%s': %s",
+		    s->file, strerror(errno));
+	close(fd);
+	return IPP_OK;
+}
+
+int
+ipp_store_fail(struct ipp_store *s, char **errp, const char *what)
+{
+	return ipp_error(errp, IPP_ESTORE, "%s: %s", what,
+	    s->db != NULL ? sqlite3_errmsg(s->db) : "no database");
+}
+
+int
+ipp_store_exec(struct ipp_store *s, const char *sql, char **errp)
+{
+	char *msg = NULL;
+	int rc;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return IPP_OK;
+	rc = ipp_error(errp, IPP_ESTORE, "store '%s': %s", s->file,
+	    msg != NULL ? msg : sqlite3_errmsg(s->db));
+	sqlite3_free(msg);
+	return rc;
+}
+
+static int
+read_version(struct ipp_store *s, int *version, char **errp)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK)
+		return ipp_store_fail(s, errp, "cannot read the schema version");
+	rc = sqlite3_step(st);
+	*version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (*version < 0)
+		return ipp_store_fail(s, errp, "cannot read the schema version");
+	return IPP_OK;
+}
+
+/* Applies missing migrations; concurrent openers serialise on the lock. */
+static int
+bring_up_to_date(struct ipp_store *s, char **errp)
+{
+	int rc, latest = ipp_schema_latest();
+
+	if ((rc = read_version(s, &s->version, errp)) != IPP_OK)
+		return rc;
+	if (s->version == latest)
+		return IPP_OK;
+	if (s->version > latest)
+		return ipp_error(errp, IPP_ESTORE, "store '%s' has schema "
+		    "version %d; this ipp knows up to %d: upgrade ipp",
+		    s->file, s->version, latest);
+	if ((rc = ipp_store_begin(s, errp)) != IPP_OK)
+		return rc;
+	if ((rc = read_version(s, &s->version, errp)) == IPP_OK &&
+	    s->version < latest)
+		rc = ipp_schema_migrate(s, s->version, errp);
+	if (rc != IPP_OK) {
+		ipp_store_rollback(s);
+		return rc;
+	}
+	if ((rc = ipp_store_commit(s, errp)) != IPP_OK)
+		return rc;
+	s->version = latest;
+	return IPP_OK;
+}
+
+static int
+configure(struct ipp_store *s, int creating, char **errp)
+{
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_extended_result_codes(s->db, 1);
+	if (creating && ipp_store_exec(s, "PRAGMA journal_mode=WAL", errp))
+		return IPP_ESTORE;
+	return ipp_store_exec(s, "PRAGMA foreign_keys=ON", errp);
+}
+
+int
+ipp_store_open(struct ipp_store **sp, const char *path, int flags,
+    char **errp)
+{
+	struct ipp_store *s;
+	struct stat sb;
+	int rc, exists;
+
+	*sp = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->file = strdup(path)) == NULL || (s->dir = dir_of(path)) == NULL) {
+		ipp_store_close(s);
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	}
+	exists = stat(path, &sb) == 0 && sb.st_size > 0;
+	if (!exists && !(flags & IPP_STORE_CREATE)) {
+		ipp_store_close(s);
+		return ipp_error(errp, IPP_ESTORE, "no store at '%s': create "
+		    "one with 'ipp-register init', or name one with -d or "
+		    "IPP_DB", path);
+	}
+	if (!exists && (rc = create_file(s, errp)) != IPP_OK) {
+		ipp_store_close(s);
+		return rc;
+	}
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+		rc = ipp_error(errp, IPP_ESTORE, "cannot open store '%s': %s",
+		    path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		ipp_store_close(s);
+		return rc;
+	}
+	if ((rc = configure(s, !exists, errp)) != IPP_OK ||
+	    (rc = bring_up_to_date(s, errp)) != IPP_OK) {
+		ipp_store_close(s);
+		return rc;
+	}
+	*sp = s;
+	return IPP_OK;
+}
+
+void
+ipp_store_close(struct ipp_store *s)
+{
+	int i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->ncache; i++)
+		sqlite3_finalize(s->cache[i].stmt);
+	sqlite3_close(s->db);
+	free(s->file);
+	free(s->dir);
+	free(s);
+}
+
+sqlite3 *
+ipp_store_db(struct ipp_store *s)
+{
+	return s->db;
+}
+
+const char *
+ipp_store_file(const struct ipp_store *s)
+{
+	return s->file;
+}
+
+const char *
+ipp_store_dir(const struct ipp_store *s)
+{
+	return s->dir;
+}
+
+int
+ipp_store_version(struct ipp_store *s)
+{
+	return s->version;
+}
+
+int
+ipp_store_begin(struct ipp_store *s, char **errp)
+{
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return ipp_store_fail(s, errp, "cannot start a transaction");
+	return IPP_OK;
+}
+
+int
+ipp_store_commit(struct ipp_store *s, char **errp)
+{
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return IPP_OK;
+	ipp_store_fail(s, errp, "cannot commit");
+	ipp_store_rollback(s);
+	return IPP_ESTORE;
+}
+
+void
+ipp_store_rollback(struct ipp_store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+ipp_store_stmt(struct ipp_store *s, const char *sql, sqlite3_stmt **stp,
+    char **errp)
+{
+	sqlite3_stmt *st;
+	int i;
+
+	for (i = 0; i < s->ncache; i++) {
+		if (s->cache[i].sql == sql) {
+			*stp = s->cache[i].stmt;
+			sqlite3_reset(*stp);
+			sqlite3_clear_bindings(*stp);
+			return IPP_OK;
+		}
+	}
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+	    NULL) != SQLITE_OK)
+		return ipp_store_fail(s, errp, "cannot prepare a query");
+	if (s->ncache == STMT_CACHE) {
+		/* Full: the oldest entry makes room. */
+		sqlite3_finalize(s->cache[0].stmt);
+		memmove(s->cache, s->cache + 1,
+		    sizeof(s->cache[0]) * (STMT_CACHE - 1));
+		s->ncache--;
+	}
+	s->cache[s->ncache].sql = sql;
+	s->cache[s->ncache].stmt = st;
+	s->ncache++;
+	*stp = st;
+	return IPP_OK;
+}
+
+int
+ipp_store_bind_text(sqlite3_stmt *st, int i, const char *text)
+{
+	if (text == NULL)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+}
+
+char *
+ipp_store_column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t != NULL ? strdup((const char *)t) : NULL;
+}

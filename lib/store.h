@@ -1,0 +1,72 @@
+/*
+ * The store: one SQLite database, the documents (docs/) and the mail
+ * outbox (outbox/) in the directory beside it.
+ *
+ * Opening sets WAL mode, a busy timeout, foreign keys, defensive mode and
+ * trusted_schema off, and applies the numbered migrations of schema.c.
+ * Every write runs between ipp_store_begin (BEGIN IMMEDIATE) and
+ * ipp_store_commit, so cron jobs and interactive runs can share a store.
+ */
+#ifndef IPP_STORE_H
+#define IPP_STORE_H
+
+#include <sqlite3.h>
+
+struct ipp_store;
+
+enum ipp_store_flags {
+	IPP_STORE_CREATE = 1 << 0,	/* create the file and its directory */
+};
+
+/*
+ * The store path: explicit (from -d) when not NULL, else IPP_DB, else
+ * $XDG_DATA_HOME/ipp/ipp.db, else ~/.local/share/ipp/ipp.db.
+ */
+int ipp_store_path(char **pathp, const char *explicit, char **errp);
+
+/*
+ * Opens (with IPP_STORE_CREATE: creates, mode 0600 in a 0700 directory)
+ * the store at path and brings its schema up to date.  A missing store
+ * without IPP_STORE_CREATE is IPP_ESTORE with a hint to run init.
+ */
+int ipp_store_open(struct ipp_store **sp, const char *path, int flags,
+    char **errp);
+void ipp_store_close(struct ipp_store *s);
+
+sqlite3 *ipp_store_db(struct ipp_store *s);
+const char *ipp_store_file(const struct ipp_store *s);
+/* The directory holding the database, docs/ and outbox/. */
+const char *ipp_store_dir(const struct ipp_store *s);
+/* The schema version (PRAGMA user_version). */
+int ipp_store_version(struct ipp_store *s);
+
+/* BEGIN IMMEDIATE, COMMIT, ROLLBACK. */
+int ipp_store_begin(struct ipp_store *s, char **errp);
+int ipp_store_commit(struct ipp_store *s, char **errp);
+void ipp_store_rollback(struct ipp_store *s);
+
+/*
+ * A prepared statement for sql, cached for the life of the store and
+ * keyed by the sql pointer (pass string literals).  It comes reset with
+ * its bindings cleared; callers do not finalize it.
+ */
+int ipp_store_stmt(struct ipp_store *s, const char *sql, sqlite3_stmt **stp,
+    char **errp);
+
+/* Runs sql (no rows expected). */
+int ipp_store_exec(struct ipp_store *s, const char *sql, char **errp);
+
+/* Sets *errp to "what: <sqlite message>" and returns IPP_ESTORE. */
+int ipp_store_fail(struct ipp_store *s, char **errp, const char *what);
+
+/* Binds text, or NULL when text is NULL. */
+int ipp_store_bind_text(sqlite3_stmt *st, int i, const char *text);
+
+/* Text of column i of the current row, strdup'd (NULL stays NULL). */
+char *ipp_store_column_dup(sqlite3_stmt *st, int i);
+
+/* Migrations: the highest version, and applying them (schema.c). */
+int ipp_schema_latest(void);
+int ipp_schema_migrate(struct ipp_store *s, int from, char **errp);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * TSV, the contract between the tools (ipp-tsv(5)).
+ *
+ * UTF-8 text, LF line ends, a header row of [a-z0-9_] column names, then
+ * one record a line.  Inside a field, escapes as in PostgreSQL's COPY text
+ * format: \t \n \r \\ for tab, newline, carriage return and backslash, and
+ * \xHH for a byte that is not part of valid UTF-8; a field that is exactly
+ * \N is NULL, an empty field is the empty string.  So every byte value
+ * 1..255 survives a round trip and the text on the wire stays valid UTF-8.
+ *
+ * The reader streams: memory is bounded by the longest line, not the file.
+ * Malformed input (a wrong field count, a bad escape, a CR, invalid UTF-8,
+ * a NUL byte) stops it with "NAME:LINE: what" in *errp and IPP_EINPUT.
+ */
+#ifndef IPP_TSV_H
+#define IPP_TSV_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct ipp_tsv_reader;
+struct ipp_tsv_writer;
+
+/*
+ * Opens a reader on fp and reads the header row.  name labels messages
+ * ("-" or "<stdin>" for standard input).  An empty stream is an error
+ * ("NAME: no header row").  The reader does not close fp.
+ */
+int ipp_tsv_reader_open(struct ipp_tsv_reader **rp, FILE *fp,
+    const char *name, char **errp);
+void ipp_tsv_reader_close(struct ipp_tsv_reader *r);
+
+/* Number of columns, and the index of a column by name (-1 when absent). */
+size_t ipp_tsv_columns(const struct ipp_tsv_reader *r);
+const char *ipp_tsv_column_name(const struct ipp_tsv_reader *r, size_t i);
+int ipp_tsv_column(const struct ipp_tsv_reader *r, const char *name);
+
+/*
+ * Like ipp_tsv_column, but a missing column is an error:
+ * "NAME:1: missing column 'account_id'" and IPP_EINPUT.
+ */
+int ipp_tsv_require(const struct ipp_tsv_reader *r, const char *name,
+    int *index, char **errp);
+
+/*
+ * Reads the next record.  Returns 1 when a record was read, 0 at the end
+ * of input, or a negative status on error.
+ */
+int ipp_tsv_next(struct ipp_tsv_reader *r, char **errp);
+
+/*
+ * Field i of the current record, unescaped and NUL-terminated; NULL for
+ * \N.  Valid until the next ipp_tsv_next.  ipp_tsv_field_len gives its
+ * length in bytes (0 for NULL).
+ */
+const char *ipp_tsv_field(const struct ipp_tsv_reader *r, size_t i);
+size_t ipp_tsv_field_len(const struct ipp_tsv_reader *r, size_t i);
+
+/* The line number of the current record (the header is line 1). */
+unsigned long ipp_tsv_line(const struct ipp_tsv_reader *r);
+const char *ipp_tsv_name(const struct ipp_tsv_reader *r);
+
+/*
+ * Opens a writer on fp and writes the header row of ncolumns names.
+ * Output is buffered; ipp_tsv_writer_close flushes, reports a write error
+ * (a full disk, a closed pipe) and frees the writer, not fp.
+ */
+int ipp_tsv_writer_open(struct ipp_tsv_writer **wp, FILE *fp,
+    const char *const *columns, size_t ncolumns, char **errp);
+int ipp_tsv_writer_close(struct ipp_tsv_writer *w, char **errp);
+
+/* Writes one record of ncolumns fields; a NULL field is written as \N. */
+int ipp_tsv_write_row(struct ipp_tsv_writer *w, const char *const *fields,
+    char **errp);
+
+/*
+ * Field-at-a-time writing, for rows built from a query: call
+ * ipp_tsv_write_field (or _field_len for data with a known length) once
+ * per column, then ipp_tsv_end_row, which checks the count.
+ */
+int ipp_tsv_write_field(struct ipp_tsv_writer *w, const char *field);
+int ipp_tsv_write_field_len(struct ipp_tsv_writer *w, const char *field,
+    size_t len);
+int ipp_tsv_end_row(struct ipp_tsv_writer *w, char **errp);
+
+#endif
