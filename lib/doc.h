@@ -36,7 +36,11 @@ int ipp_doc_store(struct ipp_store *s, const char *path, struct ipp_doc *doc,
 int ipp_doc_record(struct ipp_store *s, const struct ipp_doc *doc,
     const char *now, char **errp);
 
-/* The path of a stored document's content, malloc'd. */
+/*
+ * The path of a stored document's content, malloc'd; NULL when sha256 is
+ * not 64 lowercase hex digits (nothing else becomes a path) or memory ran
+ * out.
+ */
 char *ipp_doc_path(struct ipp_store *s, const char *sha256);
 
 /* Releases libmagic; safe to call when it was never loaded. */

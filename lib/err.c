@@ -37,13 +37,16 @@ int
 ipp_error(char **errp, int status, const char *fmt, ...)
 {
 	va_list ap;
+	char *msg;
 
 	if (errp == NULL)
 		return status;
-	free(*errp);
+	/* Format first: the new message may quote the old one. */
 	va_start(ap, fmt);
-	*errp = vformat(fmt, ap);
+	msg = vformat(fmt, ap);
 	va_end(ap);
+	free(*errp);
+	*errp = msg;
 	return status;
 }
 

@@ -35,6 +35,8 @@ parse_integer(const char *text, long long *value)
 {
 	char *end;
 
+	if ((*text < '0' || *text > '9') && *text != '-')
+		return -1;
 	errno = 0;
 	*value = strtoll(text, &end, 10);
 	return (errno != 0 || end == text || *end != '\0') ? -1 : 0;

@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -334,4 +336,47 @@ ipp_store_column_dup(sqlite3_stmt *st, int i)
 	const unsigned char *t = sqlite3_column_text(st, i);
 
 	return t != NULL ? strdup((const char *)t) : NULL;
+}
+
+static void
+bind_args(sqlite3_stmt *st, const char *types, va_list ap)
+{
+	int i;
+
+	for (i = 0; types[i] != '\0'; i++) {
+		if (types[i] == 'i')
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+		else
+			ipp_store_bind_text(st, i + 1, va_arg(ap, const char *));
+	}
+}
+
+int
+ipp_store_run(struct ipp_store *s, const char *sql, const char *what,
+    char **errp, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	if ((size_t)sqlite3_bind_parameter_count(st) != strlen(types))
+		return ipp_error(errp, IPP_ESTORE, "%s: %d parameters, %zu "
+		    "arguments", what, sqlite3_bind_parameter_count(st),
+		    strlen(types));
+	va_start(ap, types);
+	bind_args(st, types, ap);
+	va_end(ap);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return ipp_store_fail(s, errp, what);
+	return IPP_OK;
+}
+
+int
+ipp_store_changes(struct ipp_store *s)
+{
+	return sqlite3_changes(s->db);
 }

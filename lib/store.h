@@ -53,6 +53,17 @@ void ipp_store_rollback(struct ipp_store *s);
 int ipp_store_stmt(struct ipp_store *s, const char *sql, sqlite3_stmt **stp,
     char **errp);
 
+/*
+ * Runs one cached statement to completion, binding one argument per
+ * letter of types: 't' const char * (NULL binds NULL), 'i' int64_t.
+ * what names the action in an error ("cannot save the code").
+ */
+int ipp_store_run(struct ipp_store *s, const char *sql, const char *what,
+    char **errp, const char *types, ...);
+
+/* Rows changed by the last statement. */
+int ipp_store_changes(struct ipp_store *s);
+
 /* Runs sql (no rows expected). */
 int ipp_store_exec(struct ipp_store *s, const char *sql, char **errp);
 

@@ -1,0 +1,377 @@
+/*
+ * Documents (D1, D2): read whole, typed by libmagic from the bytes, kept
+ * under docs/<ab>/<sha256> beside the database.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "doc.h"
+#include "err.h"
+#include "settings.h"
+#include "banned.h"
+
+#define MIB (1024LL * 1024)
+
+static const char *const accepted[] = {
+	"application/pdf", "image/jpeg", "image/png",
+};
+
+/* Loaded on first use only: commands without documents never pay for it. */
+static magic_t cookie;
+
+void
+ipp_doc_cleanup(void)
+{
+	if (cookie != NULL)
+		magic_close(cookie);
+	cookie = NULL;
+}
+
+static int
+load_magic(char **errp)
+{
+	if (cookie != NULL)
+		return IPP_OK;
+	if ((cookie = magic_open(MAGIC_MIME_TYPE)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "cannot start libmagic: %s",
+		    strerror(errno));
+	if (magic_load(cookie, NULL) != 0) {
+		int rc = ipp_error(errp, IPP_ESYS,
+		    "cannot load the libmagic database: %s",
+		    magic_error(cookie) != NULL ? magic_error(cookie) :
+		    "unknown error");
+
+		ipp_doc_cleanup();
+		return rc;
+	}
+	return IPP_OK;
+}
+
+/* "10 MiB" when whole, else the bytes with the MiB beside them. */
+static void
+format_limit(long long limit, char *buf, size_t len)
+{
+	if (limit % MIB == 0)
+		snprintf(buf, len, "%lld MiB", limit / MIB);
+	else if (limit >= MIB / 100)
+		snprintf(buf, len, "%.2f MiB (%lld bytes)",
+		    (double)limit / MIB, limit);
+	else
+		snprintf(buf, len, "%lld bytes", limit);
+}
+
+/* size < 0: the file outgrew the limit while being read. */
+static int
+too_large(char **errp, const char *path, long long size, long long limit)
+{
+	char text[64];
+
+	format_limit(limit, text, sizeof(text));
+	if (size < 0)
+		return ipp_error(errp, IPP_EREFUSED, "'%s' has more than %lld "
+		    "bytes: documents are limited to %s (rule D2)", path,
+		    limit, text);
+	return ipp_error(errp, IPP_EREFUSED, "'%s' is %lld bytes: documents "
+	    "are limited to %s (rule D2)", path, size, text);
+}
+
+/* Opens path for reading; only a regular file is a document. */
+static int
+open_document(const char *path, int *fdp, struct stat *sb, char **errp)
+{
+	int fd;
+
+	/* O_NONBLOCK: a FIFO must not hang us before fstat refuses it. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return ipp_error(errp, IPP_EINPUT, "cannot open '%s': %s",
+		    path, strerror(errno));
+	if (fstat(fd, sb) != 0) {
+		close(fd);
+		return ipp_error(errp, IPP_EINPUT, "cannot read '%s': %s",
+		    path, strerror(errno));
+	}
+	if (!S_ISREG(sb->st_mode)) {
+		close(fd);
+		return ipp_error(errp, IPP_EREFUSED, "'%s' is %s, not a "
+		    "document file (rule D2)", path, S_ISDIR(sb->st_mode) ?
+		    "a directory" : "a special file");
+	}
+	*fdp = fd;
+	return IPP_OK;
+}
+
+/*
+ * Reads all of fd into *bufp, refusing more than limit bytes even when
+ * the file grows after fstat said it fitted.
+ */
+static int
+read_document(int fd, const char *path, long long limit, off_t hint,
+    unsigned char **bufp, size_t *lenp, char **errp)
+{
+	unsigned char *buf, *bigger;
+	size_t cap, len = 0;
+	ssize_t n;
+
+	/* hint <= limit, so cap never exceeds limit + 1. */
+	cap = (size_t)hint + 1;
+	if ((buf = malloc(cap)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	for (;;) {
+		if (len == cap) {
+			if ((long long)len > limit) {
+				free(buf);
+				return too_large(errp, path, -1, limit);
+			}
+			cap = (long long)cap * 2 > limit + 1 ?
+			    (size_t)limit + 1 : cap * 2;
+			if ((bigger = realloc(buf, cap)) == NULL) {
+				free(buf);
+				return ipp_error(errp, IPP_ESYS,
+				    "out of memory");
+			}
+			buf = bigger;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return ipp_error(errp, IPP_EINPUT, "cannot read '%s': %s",
+			    path, strerror(errno));
+		}
+		len += (size_t)n;
+	}
+	*bufp = buf;
+	*lenp = len;
+	return IPP_OK;
+}
+
+/* The type from the content alone (D2): the name plays no part. */
+static int
+check_type(const char *path, const unsigned char *buf, size_t len,
+    char *mime, size_t mimelen, char **errp)
+{
+	const char *type;
+	size_t i;
+	int rc;
+
+	if ((rc = load_magic(errp)) != IPP_OK)
+		return rc;
+	if ((type = magic_buffer(cookie, buf, len)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "cannot tell the type of "
+		    "'%s': %s", path, magic_error(cookie) != NULL ?
+		    magic_error(cookie) : "unknown error");
+	for (i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
+		if (strcmp(type, accepted[i]) == 0) {
+			snprintf(mime, mimelen, "%s", accepted[i]);
+			return IPP_OK;
+		}
+	}
+	return ipp_error(errp, IPP_EREFUSED, "'%s' is %s: accepted types are "
+	    "PDF, JPEG and PNG (rule D2)", path, type);
+}
+
+/* Makes the directory (mode 0700) and makes its new entry durable. */
+static int
+make_dir(const char *dir, const char *parent, char **errp)
+{
+	int fd;
+
+	if (mkdir(dir, 0700) != 0) {
+		if (errno == EEXIST)
+			return IPP_OK;
+		return ipp_error(errp, IPP_ESTORE, "cannot create '%s': %s",
+		    dir, strerror(errno));
+	}
+	if ((fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	return IPP_OK;
+}
+
+static int
+sync_dir(const char *dir, char **errp)
+{
+	int fd, rc = IPP_OK;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return ipp_error(errp, IPP_ESTORE, "cannot open '%s': %s",
+		    dir, strerror(errno));
+	if (fsync(fd) != 0)
+		rc = ipp_error(errp, IPP_ESTORE, "cannot sync '%s': %s",
+		    dir, strerror(errno));
+	close(fd);
+	return rc;
+}
+
+static int
+write_all(int fd, const unsigned char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, buf, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Temporary file, fsync, rename: the address never holds half a file. */
+static int
+write_atomic(const char *dir, const char *file, const unsigned char *buf,
+    size_t len, char **errp)
+{
+	char *tmp;
+	int fd, rc, saved;
+
+	if ((tmp = ipp_strdup_printf("%s/.tmp-XXXXXX", dir)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+		rc = ipp_error(errp, IPP_ESTORE, "cannot create a file in "
+		    "'%s': %s", dir, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	if (write_all(fd, buf, len) != 0 || fsync(fd) != 0) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		rc = ipp_error(errp, IPP_ESTORE, "cannot write '%s': %s",
+		    tmp, strerror(saved));
+		free(tmp);
+		return rc;
+	}
+	if (close(fd) != 0 || rename(tmp, file) != 0) {
+		saved = errno;
+		unlink(tmp);
+		rc = ipp_error(errp, IPP_ESTORE, "cannot store '%s': %s",
+		    file, strerror(saved));
+		free(tmp);
+		return rc;
+	}
+	free(tmp);
+	return sync_dir(dir, errp);
+}
+
+/* Writes buf at its content address unless it is already there (D1). */
+static int
+save_content(struct ipp_store *s, const char *sha256,
+    const unsigned char *buf, size_t len, char **errp)
+{
+	char *docs, *dir, *file;
+	struct stat sb;
+	int rc;
+
+	docs = ipp_strdup_printf("%s/docs", ipp_store_dir(s));
+	dir = ipp_strdup_printf("%s/docs/%.2s", ipp_store_dir(s), sha256);
+	file = ipp_doc_path(s, sha256);
+	if (docs == NULL || dir == NULL || file == NULL)
+		rc = ipp_error(errp, IPP_ESYS, "out of memory");
+	else if ((rc = make_dir(docs, ipp_store_dir(s), errp)) == IPP_OK &&
+	    (rc = make_dir(dir, docs, errp)) == IPP_OK) {
+		/* The same address and size: the same content, kept once. */
+		if (lstat(file, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+		    sb.st_size != (off_t)len)
+			rc = write_atomic(dir, file, buf, len, errp);
+	}
+	free(docs);
+	free(dir);
+	free(file);
+	return rc;
+}
+
+int
+ipp_doc_store(struct ipp_store *s, const char *path, struct ipp_doc *doc,
+    char **errp)
+{
+	struct stat sb;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	long long limit;
+	int fd = -1, rc;
+
+	memset(doc, 0, sizeof(*doc));
+	if ((rc = ipp_settings_int(s, "doc_max_bytes", &limit, errp)) != IPP_OK)
+		return rc;
+	if ((rc = open_document(path, &fd, &sb, errp)) != IPP_OK)
+		return rc;
+	if ((long long)sb.st_size > limit) {
+		close(fd);
+		return too_large(errp, path, (long long)sb.st_size, limit);
+	}
+	rc = read_document(fd, path, limit, sb.st_size, &buf, &len, errp);
+	close(fd);
+	if (rc != IPP_OK)
+		return rc;
+	if ((rc = check_type(path, buf, len, doc->mime, sizeof(doc->mime),
+	    errp)) == IPP_OK &&
+	    (rc = ipp_secret_sha256_hex(buf, len, doc->sha256, errp)) == IPP_OK)
+		rc = save_content(s, doc->sha256, buf, len, errp);
+	free(buf);
+	if (rc != IPP_OK) {
+		memset(doc, 0, sizeof(*doc));
+		return rc;
+	}
+	doc->size = (int64_t)len;
+	return IPP_OK;
+}
+
+int
+ipp_doc_record(struct ipp_store *s, const struct ipp_doc *doc,
+    const char *now, char **errp)
+{
+	static const char sql[] = "INSERT INTO documents"
+	    " (sha256, mime, size, created_at) VALUES (?, ?, ?, ?)"
+	    " ON CONFLICT (sha256) DO NOTHING";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, doc->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, doc->mime, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, doc->size);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? IPP_OK :
+	    ipp_store_fail(s, errp, "cannot record a document");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Only 64 lowercase hex digits ever become a path (D1). */
+static int
+is_sha256(const char *hex)
+{
+	size_t i;
+
+	for (i = 0; i < IPP_SECRET_HEX - 1; i++) {
+		if (!((hex[i] >= '0' && hex[i] <= '9') ||
+		    (hex[i] >= 'a' && hex[i] <= 'f')))
+			return 0;
+	}
+	return hex[i] == '\0';
+}
+
+char *
+ipp_doc_path(struct ipp_store *s, const char *sha256)
+{
+	if (sha256 == NULL || !is_sha256(sha256))
+		return NULL;
+	return ipp_strdup_printf("%s/docs/%.2s/%s", ipp_store_dir(s), sha256,
+	    sha256);
+}
