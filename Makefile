@@ -85,7 +85,8 @@ check: deps
 test: unit e2e
 
 unit: $(UNIT_BINS) $(BINS) $(HELPER_BINS)
-	@sh tests/run-units.sh $(BUILD)/unit $(UNITS)
+	@IPP_HELPERS=$(CURDIR)/$(BUILD)/helpers sh tests/run-units.sh \
+		$(BUILD)/unit $(UNITS)
 
 e2e: $(BINS) $(HELPER_BINS)
 	IPP_BIN=$(CURDIR)/$(BUILD)/bin IPP_HELPERS=$(CURDIR)/$(BUILD)/helpers \
