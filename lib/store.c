@@ -175,6 +175,14 @@ bring_up_to_date(struct ipp_store *s, char **errp)
 static int
 configure(struct ipp_store *s, int creating, char **errp)
 {
+	int persist = 1;
+
+	/*
+	 * Keep the -wal and -shm files between runs: deleting them at every
+	 * close and creating them at every open cost each short command
+	 * several system calls and a truncate.
+	 */
+	sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
