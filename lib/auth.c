@@ -272,9 +272,10 @@ ipp_auth_current(struct ipp_store *s, struct ipp_auth *who, char **errp)
 	}
 	expires = (const char *)sqlite3_column_text(st, 3);
 	if (expires != NULL && strcmp(expires, now) <= 0) {
-		sqlite3_reset(st);
-		return ipp_error(errp, IPP_EAUTH, "the session expired at %s: "
+		rc = ipp_error(errp, IPP_EAUTH, "the session expired at %s: "
 		    "sign in again with 'ipp-register login'", expires);
+		sqlite3_reset(st);
+		return rc;
 	}
 	who->account_id = sqlite3_column_int64(st, 0);
 	who->role = strcmp((const char *)sqlite3_column_text(st, 1),

@@ -8,9 +8,17 @@
  * \N is NULL, an empty field is the empty string.  So every byte value
  * 1..255 survives a round trip and the text on the wire stays valid UTF-8.
  *
- * The reader streams: memory is bounded by the longest line, not the file.
- * Malformed input (a wrong field count, a bad escape, a CR, invalid UTF-8,
- * a NUL byte) stops it with "NAME:LINE: what" in *errp and IPP_EINPUT.
+ * The writer also writes control characters (C0 but tab, LF and CR; DEL;
+ * C1) as \xHH, so that output shown on a terminal cannot drive it; the
+ * reader accepts them raw.
+ *
+ * The reader streams: memory is bounded by the longest line, not the file
+ * (it reads ahead in 128 KiB blocks).  Malformed input (a wrong field
+ * count, a bad escape, a CR, invalid UTF-8, a NUL byte, a bad or duplicate
+ * column name) stops it with "NAME:LINE: what" in *errp and IPP_EINPUT;
+ * where it helps, what names the byte offset in the line (from 1) and the
+ * column: "in.tsv:3: bad escape '\q' at byte 12 (column 'url')".
+ * A missing LF at the end of the last line is accepted.
  */
 #ifndef IPP_TSV_H
 #define IPP_TSV_H
@@ -22,9 +30,10 @@ struct ipp_tsv_reader;
 struct ipp_tsv_writer;
 
 /*
- * Opens a reader on fp and reads the header row.  name labels messages
- * ("-" or "<stdin>" for standard input).  An empty stream is an error
- * ("NAME: no header row").  The reader does not close fp.
+ * Opens a reader on fp and reads the header row: 1 to 4096 distinct names
+ * of [a-z0-9_]+.  name labels messages ("-" or "<stdin>" for standard
+ * input).  An empty stream is an error ("NAME: no header row").  The
+ * reader does not close fp.  A read error is IPP_ESYS.
  */
 int ipp_tsv_reader_open(struct ipp_tsv_reader **rp, FILE *fp,
     const char *name, char **errp);
@@ -44,14 +53,16 @@ int ipp_tsv_require(const struct ipp_tsv_reader *r, const char *name,
 
 /*
  * Reads the next record.  Returns 1 when a record was read, 0 at the end
- * of input, or a negative status on error.
+ * of input, or a negative status on error; after an error it goes on
+ * returning that status.
  */
 int ipp_tsv_next(struct ipp_tsv_reader *r, char **errp);
 
 /*
  * Field i of the current record, unescaped and NUL-terminated; NULL for
- * \N.  Valid until the next ipp_tsv_next.  ipp_tsv_field_len gives its
- * length in bytes (0 for NULL).
+ * \N (and for i out of range).  Valid until the next ipp_tsv_next.
+ * ipp_tsv_field_len gives its length in bytes (0 for NULL).  A field never
+ * holds a NUL byte, but it may hold invalid UTF-8 that came as \xHH.
  */
 const char *ipp_tsv_field(const struct ipp_tsv_reader *r, size_t i);
 size_t ipp_tsv_field_len(const struct ipp_tsv_reader *r, size_t i);
@@ -61,9 +72,11 @@ unsigned long ipp_tsv_line(const struct ipp_tsv_reader *r);
 const char *ipp_tsv_name(const struct ipp_tsv_reader *r);
 
 /*
- * Opens a writer on fp and writes the header row of ncolumns names.
- * Output is buffered; ipp_tsv_writer_close flushes, reports a write error
- * (a full disk, a closed pipe) and frees the writer, not fp.
+ * Opens a writer on fp and writes the header row of ncolumns names (a bad
+ * or duplicate name is IPP_EUSAGE).  Output is buffered and goes to fp a
+ * whole number of rows at a time; ipp_tsv_writer_close flushes, reports a
+ * write error (a full disk, a closed pipe: IPP_ESYS, "write error: ...")
+ * or a row left unfinished (IPP_EUSAGE), and frees the writer, not fp.
  */
 int ipp_tsv_writer_open(struct ipp_tsv_writer **wp, FILE *fp,
     const char *const *columns, size_t ncolumns, char **errp);
@@ -76,7 +89,11 @@ int ipp_tsv_write_row(struct ipp_tsv_writer *w, const char *const *fields,
 /*
  * Field-at-a-time writing, for rows built from a query: call
  * ipp_tsv_write_field (or _field_len for data with a known length) once
- * per column, then ipp_tsv_end_row, which checks the count.
+ * per column, then ipp_tsv_end_row.  A NULL field is written as \N.
+ * The field functions return IPP_OK, or a status that ipp_tsv_end_row
+ * then reports with its message: a row with the wrong number of fields
+ * or a NUL byte in a field is dropped, so the output stays valid
+ * (IPP_EUSAGE: a bug in the caller), and a write error is IPP_ESYS.
  */
 int ipp_tsv_write_field(struct ipp_tsv_writer *w, const char *field);
 int ipp_tsv_write_field_len(struct ipp_tsv_writer *w, const char *field,
