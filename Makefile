@@ -85,11 +85,11 @@ check: deps
 test: unit e2e
 
 unit: $(UNIT_BINS) $(BINS) $(HELPER_BINS)
-	@IPP_HELPERS=$(CURDIR)/$(BUILD)/helpers sh tests/run-units.sh \
+	@IPP_HELPERS=$(abspath $(BUILD))/helpers sh tests/run-units.sh \
 		$(BUILD)/unit $(UNITS)
 
 e2e: $(BINS) $(HELPER_BINS)
-	IPP_BIN=$(CURDIR)/$(BUILD)/bin IPP_HELPERS=$(CURDIR)/$(BUILD)/helpers \
+	IPP_BIN=$(abspath $(BUILD))/bin IPP_HELPERS=$(abspath $(BUILD))/helpers \
 		prove -j2 tests/e2e/*.t
 
 sanitize:
@@ -103,13 +103,13 @@ lint:
 	mandoc -Tlint -Wwarning $(MAN)
 
 docs-test: $(BINS)
-	IPP_BIN=$(CURDIR)/$(BUILD)/bin sh tests/docs-test.sh
+	IPP_BIN=$(abspath $(BUILD))/bin sh tests/docs-test.sh
 
 demo: deps all
-	IPP_BIN=$(CURDIR)/$(BUILD)/bin sh tests/demo.sh
+	IPP_BIN=$(abspath $(BUILD))/bin sh tests/demo.sh
 
 bench: deps all
-	IPP_BIN=$(CURDIR)/$(BUILD)/bin IPP_HELPERS=$(CURDIR)/$(BUILD)/helpers \
+	IPP_BIN=$(abspath $(BUILD))/bin IPP_HELPERS=$(abspath $(BUILD))/helpers \
 		sh tests/bench/run.sh
 
 install: $(BINS)

@@ -241,6 +241,9 @@ ipp_auth_logout(struct ipp_store *s, char **errp)
 	if ((rc = ipp_secret_sha256_hex(token, strlen(token), hash, errp)) ||
 	    (rc = delete_token(s, hash, errp)) != IPP_OK)
 		return rc;
+	/* A token from IPP_TOKEN is not the session file's: keep the file. */
+	if (getenv("IPP_TOKEN") != NULL && *getenv("IPP_TOKEN") != '\0')
+		return IPP_OK;
 	if ((file = session_file()) != NULL)
 		unlink(file);
 	free(file);
