@@ -1,0 +1,9 @@
+#!/bin/sh
+# make bench: every benchmark, each printing its figures and ratios.
+# Needs IPP_BIN and IPP_HELPERS (the Makefile sets them).
+set -e
+here=$(cd "$(dirname "$0")" && pwd)
+for b in "$here"/startup.sh "$here"/tsv.sh; do
+	[ -f "$b" ] || continue
+	sh "$b"
+done
