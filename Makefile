@@ -61,9 +61,15 @@ $(BUILD)/lib/libipp.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/bin/%: cmd/%.c $(BUILD)/lib/libipp.a $(LIB_HDR)
+$(BUILD)/obj/cmd/common.o: cmd/common.c cmd/common.h $(LIB_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/lib/libipp.a $(LDFLAGS) $(LDLIBS_ALL)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/bin/%: cmd/%.c $(BUILD)/obj/cmd/common.o $(BUILD)/lib/libipp.a \
+    cmd/common.h $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Icmd -o $@ $< $(BUILD)/obj/cmd/common.o \
+		$(BUILD)/lib/libipp.a $(LDFLAGS) $(LDLIBS_ALL)
 
 $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/lib/libipp.a $(LIB_HDR)
 	@mkdir -p $(@D)

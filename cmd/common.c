@@ -1,0 +1,224 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "common.h"
+#include "doc.h"
+#include "err.h"
+#include "mail.h"
+#include "banned.h"
+
+static void
+print_usage(const struct cmd *c, FILE *fp, const char *name)
+{
+	size_t i;
+	int first = 1;
+
+	for (i = 0; i < c->ncommands; i++) {
+		if (name != NULL && strcmp(c->commands[i].name, name) != 0)
+			continue;
+		fprintf(fp, "%s %s [-d store] %s\n", first ? "usage:" : "      ",
+		    c->prog, c->commands[i].usage);
+		first = 0;
+	}
+}
+
+int
+cmd_fail(struct cmd *c, int status)
+{
+	fprintf(stderr, "%s: %s\n", c->prog, c->err != NULL ? c->err :
+	    "unknown error");
+	free(c->err);
+	c->err = NULL;
+	return ipp_exit_status(status);
+}
+
+int
+cmd_usage(struct cmd *c, const char *name, const char *problem)
+{
+	if (problem != NULL)
+		fprintf(stderr, "%s: %s\n", c->prog, problem);
+	print_usage(c, stderr, name);
+	return IPP_EXIT_USAGE;
+}
+
+int
+cmd_parse(struct cmd *c, const char *name, int argc, char **argv,
+    const struct option *longs, int (*take)(int, const char *, void *),
+    void *arg)
+{
+	static const struct option help_only[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	if (longs == NULL)
+		longs = help_only;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+		if (ch == 'h') {
+			print_usage(c, stdout, name);
+			exit(0);
+		}
+		if (ch == '?' || take == NULL || take(ch, optarg, arg) != 0)
+			exit(cmd_usage(c, name, NULL));
+	}
+	return optind;
+}
+
+int
+cmd_open_store(struct cmd *c, int flags)
+{
+	char *path = NULL;
+	int rc;
+
+	if (c->store != NULL)
+		return IPP_OK;
+	if ((rc = ipp_store_path(&path, c->store_arg, &c->err)) == IPP_OK)
+		rc = ipp_store_open(&c->store, path, flags, &c->err);
+	free(path);
+	return rc;
+}
+
+int
+cmd_signed_in(struct cmd *c, struct ipp_auth *who)
+{
+	int rc;
+
+	if ((rc = cmd_open_store(c, 0)) != IPP_OK)
+		return rc;
+	return ipp_auth_current(c->store, who, &c->err);
+}
+
+int
+cmd_handler(struct cmd *c, struct ipp_auth *who)
+{
+	int rc;
+
+	if ((rc = cmd_open_store(c, 0)) != IPP_OK)
+		return rc;
+	return ipp_auth_handler(c->store, who, &c->err);
+}
+
+int
+cmd_read_password(struct cmd *c, int given, char **password)
+{
+	*password = NULL;
+	if (!given)
+		return ipp_error(&c->err, IPP_EUSAGE, "give the password on "
+		    "standard input with --password-stdin");
+	return ipp_cli_read_line(stdin, "a password", password, &c->err);
+}
+
+void
+cmd_forget(char *secret)
+{
+	if (secret != NULL) {
+		explicit_bzero(secret, strlen(secret));
+		free(secret);
+	}
+}
+
+int
+cmd_write_tsv(struct cmd *c, const char *const *columns, size_t ncolumns,
+    int (*rows)(struct cmd *, struct ipp_tsv_writer *, void *), void *arg)
+{
+	struct ipp_tsv_writer *w;
+	char *close_err = NULL;
+	int rc, rc2;
+
+	if ((rc = ipp_tsv_writer_open(&w, stdout, columns, ncolumns,
+	    &c->err)) != IPP_OK)
+		return rc;
+	rc = rows(c, w, arg);
+	rc2 = ipp_tsv_writer_close(w, &close_err);
+	if (rc == IPP_OK && rc2 != IPP_OK) {
+		free(c->err);
+		c->err = close_err;
+		return rc2;
+	}
+	free(close_err);
+	return rc;
+}
+
+int
+cmd_each_id(struct cmd *c, int nargs, char **args, const char *column,
+    const char *result_column, const char *result,
+    int (*act)(struct cmd *, int64_t, void *), void *arg)
+{
+	const char *columns[] = { column, result_column };
+	struct ipp_tsv_writer *w;
+	int64_t *ids = NULL;
+	size_t n = 0, i;
+	char id_text[24];
+	int rc, worst = IPP_OK;
+
+	if ((rc = ipp_cli_ids(nargs, args, stdin, column, &ids, &n, &c->err)))
+		return cmd_fail(c, rc);
+	if ((rc = ipp_tsv_writer_open(&w, stdout, columns, 2, &c->err))) {
+		free(ids);
+		return cmd_fail(c, rc);
+	}
+	for (i = 0; i < n; i++) {
+		rc = act(c, ids[i], arg);
+		/* IPP_ENET: done, but its mail is still queued. */
+		if (rc == IPP_OK || rc == IPP_ENET) {
+			snprintf(id_text, sizeof(id_text), "%lld",
+			    (long long)ids[i]);
+			const char *row[] = { id_text, result };
+			ipp_tsv_write_row(w, row, NULL);
+		}
+		if (rc != IPP_OK) {
+			worst = worst != IPP_OK ? worst : rc;
+			cmd_fail(c, rc);
+		}
+	}
+	free(ids);
+	if ((rc = ipp_tsv_writer_close(w, &c->err)) != IPP_OK)
+		return cmd_fail(c, rc);
+	return ipp_exit_status(worst);
+}
+
+int
+cmd_main(const char *prog, const struct cmd_command *commands,
+    size_t ncommands, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cmd c = { prog, commands, ncommands, NULL, NULL, NULL };
+	size_t i;
+	int ch, status = -1;
+
+	while ((ch = getopt_long(argc, argv, "+d:h", longs, NULL)) != -1) {
+		if (ch == 'd') {
+			c.store_arg = optarg;
+		} else if (ch == 'h') {
+			print_usage(&c, stdout, NULL);
+			return 0;
+		} else
+			return cmd_usage(&c, NULL, NULL);
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		return cmd_usage(&c, NULL, "no command given");
+	for (i = 0; i < ncommands && status < 0; i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			status = commands[i].run(&c, argc, argv);
+	if (status < 0) {
+		fprintf(stderr, "%s: no command '%s'\n", prog, argv[0]);
+		status = cmd_usage(&c, NULL, NULL);
+	}
+	if (c.err != NULL)	/* a command that forgot to report */
+		status = cmd_fail(&c, IPP_ESYS);
+	ipp_store_close(c.store);
+	ipp_mail_cleanup();
+	ipp_doc_cleanup();
+	if (fflush(stdout) != 0 && status == 0)
+		status = IPP_EXIT_SYS;
+	return status;
+}

@@ -1,0 +1,76 @@
+/*
+ * What every ipp binary does the same way: dispatch a command word,
+ * parse its long options (--help included), open the store, establish
+ * the caller, write TSV to stdout, print errors as "prog: message" and
+ * map statuses to exit codes.  Linked into each binary; never in lib/.
+ */
+#ifndef IPP_CMD_COMMON_H
+#define IPP_CMD_COMMON_H
+
+#include <getopt.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth.h"
+#include "store.h"
+#include "tsv.h"
+
+struct cmd;
+
+struct cmd_command {
+	const char	*name;		/* the command word */
+	int		(*run)(struct cmd *, int, char **);	/* exit status */
+	const char	*usage;		/* mirrors the man page's SYNOPSIS */
+};
+
+struct cmd {
+	const char			*prog;		/* for messages */
+	const struct cmd_command	*commands;	/* the binary's table */
+	size_t				 ncommands;	/* entries in it */
+	const char			*store_arg;	/* -d PATH, or NULL */
+	struct ipp_store		*store;		/* once opened */
+	char				*err;		/* last error text */
+};
+
+/* Runs the binary: global options (-d, --help), then the command. */
+int cmd_main(const char *prog, const struct cmd_command *commands,
+    size_t ncommands, int argc, char **argv);
+
+/* Prints c->err (or the usage of name with problem) and the status. */
+int cmd_fail(struct cmd *c, int status);
+int cmd_usage(struct cmd *c, const char *name, const char *problem);
+
+/*
+ * Parses the command's long options; --help prints its usage and exits
+ * 0, an unknown option exits 2.  take gets each option's val and
+ * argument; it returns non-zero to refuse.  Returns optind.
+ */
+int cmd_parse(struct cmd *c, const char *name, int argc, char **argv,
+    const struct option *longs, int (*take)(int, const char *, void *),
+    void *arg);
+
+int cmd_open_store(struct cmd *c, int flags);
+/* Opens the store and establishes the caller (any, or a handler). */
+int cmd_signed_in(struct cmd *c, struct ipp_auth *who);
+int cmd_handler(struct cmd *c, struct ipp_auth *who);
+
+/* Reads the password line; without --password-stdin a usage error. */
+int cmd_read_password(struct cmd *c, int given, char **password);
+void cmd_forget(char *secret);
+
+/* Writes a TSV header and the rows that rows() writes, to stdout. */
+int cmd_write_tsv(struct cmd *c, const char *const *columns,
+    size_t ncolumns, int (*rows)(struct cmd *, struct ipp_tsv_writer *,
+    void *), void *arg);
+
+/*
+ * Applies act() to each id (from args, else from `column` of TSV on
+ * stdin), each in its own transaction, and writes rows of the id and
+ * result (under result_column) for those that succeeded.  Failures are printed and the first one
+ * sets the exit status; the rest go on.
+ */
+int cmd_each_id(struct cmd *c, int nargs, char **args, const char *column,
+    const char *result_column, const char *result,
+    int (*act)(struct cmd *, int64_t, void *), void *arg);
+
+#endif
