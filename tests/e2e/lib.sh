@@ -1,0 +1,402 @@
+# tests/e2e/lib.sh: sourced by every tests/e2e/NNNN-topic.t (POSIX sh).
+#
+# TAP output for prove(1), a private temporary directory per test file,
+# one store at $tmp/store/ipp.db, a fixed clock (IPP_NOW) that tests move
+# instead of sleeping, and one environment per "user" so that several
+# accounts can be signed in at once:
+#
+#	as alice ipp-register whoami	# HOME and XDG_STATE_HOME of alice
+#
+# Commands run with $IPP_BIN first in PATH.  Set IPP_KEEP_TMP=1 to keep
+# the temporary directory of a failing run for a look.
+
+set -u
+
+# ---- where things are ----
+
+: "${IPP_BIN:=$(pwd)/build/bin}"
+: "${IPP_HELPERS:=$(pwd)/build/helpers}"
+# abs_dir DIR: DIR made absolute (the tests change directory).
+abs_dir() {
+	case $1 in
+	/*) echo "$1" ;;
+	*) echo "$(pwd)/$1" ;;
+	esac
+}
+IPP_BIN=$(abs_dir "$IPP_BIN")
+IPP_HELPERS=$(abs_dir "$IPP_HELPERS")
+PATH=$IPP_BIN:$IPP_HELPERS:$PATH
+export IPP_BIN IPP_HELPERS PATH
+if [ ! -x "$IPP_BIN/ipp-register" ]; then
+	echo "Bail out! no ipp-register in '$IPP_BIN': set IPP_BIN"
+	exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ipp-e2e.XXXXXX") || exit 1
+_exit_hooks=
+_tests=0
+_failed=0
+_planned=
+
+# Runs `at_exit` hooks (newest first), then removes $tmp.
+_cleanup() {
+	_status=$?
+	trap - EXIT HUP INT TERM
+	eval "$_exit_hooks"
+	if [ "${IPP_KEEP_TMP:-0}" = 1 ] && [ "$_failed" -ne 0 ]; then
+		echo "# kept $tmp" >&2
+	else
+		rm -rf "$tmp"
+	fi
+	exit "$_status"
+}
+trap _cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# at_exit 'shell command': run when the test ends, however it ends.
+at_exit() {
+	_exit_hooks="$1
+$_exit_hooks"
+}
+
+# A clean environment: nothing of the caller's accounts, mail or store.
+unset IPP_TOKEN IPP_SMTP_URL XDG_DATA_HOME XDG_CONFIG_HOME
+HOME=$tmp/home
+XDG_STATE_HOME=$tmp/state
+IPP_DB=$tmp/store/ipp.db
+IPP_NOW=2026-01-31T09:00:00Z
+LC_ALL=C
+export HOME XDG_STATE_HOME IPP_DB IPP_NOW LC_ALL
+mkdir -p "$HOME"
+store=$tmp/store
+outbox=$store/outbox
+
+# A password long enough for A4; tests feed it with printf.
+PW='correct horse battery'
+
+# ---- TAP ----
+
+plan() {
+	_planned=$1
+	echo "1..$1"
+}
+
+diag() {
+	printf '%s\n' "$@" | sed 's/^/# /' >&2
+}
+
+pass() {
+	_tests=$((_tests + 1))
+	echo "ok $_tests - $1"
+}
+
+# fail DESC [DIAGNOSTIC...]
+fail() {
+	_tests=$((_tests + 1))
+	_failed=$((_failed + 1))
+	echo "not ok $_tests - $1"
+	shift
+	[ $# -eq 0 ] || diag "$@"
+}
+
+# ok DESC COMMAND...: passes when COMMAND exits 0.
+ok() {
+	_ok_desc=$1
+	shift
+	if "$@"; then
+		pass "$_ok_desc"
+	else
+		fail "$_ok_desc" "command failed ($?): $*"
+	fi
+}
+
+# is GOT EXPECTED DESC
+is() {
+	if [ "$1" = "$2" ]; then
+		pass "$3"
+	else
+		fail "$3" "     got: '$1'" "expected: '$2'"
+	fi
+}
+
+# isnt GOT UNEXPECTED DESC
+isnt() {
+	if [ "$1" != "$2" ]; then
+		pass "$3"
+	else
+		fail "$3" "     got: '$1'" "expected anything else"
+	fi
+}
+
+# like GOT ERE DESC
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		pass "$3"
+	else
+		fail "$3" "     got: '$1'" "expected to match: /$2/"
+	fi
+}
+
+# unlike GOT ERE DESC
+unlike() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		fail "$3" "     got: '$1'" "expected not to match: /$2/"
+	else
+		pass "$3"
+	fi
+}
+
+# Ends the test: prints the plan if none was given, fails on a mismatch.
+done_testing() {
+	if [ -z "$_planned" ]; then
+		echo "1..$_tests"
+	elif [ "$_planned" -ne "$_tests" ]; then
+		diag "planned $_planned tests but ran $_tests"
+		_failed=$((_failed + 1))
+	fi
+	[ "$_failed" -eq 0 ] || diag "failed $_failed of $_tests"
+	[ "$_failed" -eq 0 ] && exit 0
+	exit 1
+}
+
+# ---- running commands ----
+
+# try COMMAND...: runs it with no input; stdout in $out, stderr in $err,
+# the exit status in $rc.  (Not in a pipeline: those run in a subshell.)
+try() {
+	"$@" </dev/null >"$tmp/try.out" 2>"$tmp/try.err"
+	rc=$?
+	out=$(cat "$tmp/try.out")
+	err=$(cat "$tmp/try.err")
+}
+
+# tryin TEXT COMMAND...: like try, with TEXT and a newline on stdin.
+tryin() {
+	printf '%s\n' "$1" >"$tmp/try.in"
+	shift
+	"$@" <"$tmp/try.in" >"$tmp/try.out" 2>"$tmp/try.err"
+	rc=$?
+	out=$(cat "$tmp/try.out")
+	err=$(cat "$tmp/try.err")
+}
+
+# refused STATUS ERE DESC: the last `try` exited STATUS and said ERE.
+refused() {
+	is "$rc" "$1" "$3: exit $1"
+	like "$err" "$2" "$3: message"
+}
+
+# succeeded DESC: the last `try` exited 0 and said nothing alarming.
+succeeded() {
+	if [ "$rc" -eq 0 ]; then
+		pass "$1"
+	else
+		fail "$1" "exit $rc" "stderr: $err"
+	fi
+}
+
+# as USER COMMAND...: runs COMMAND (a program or a shell function) with
+# USER's own HOME and XDG_STATE_HOME, so USER has a session of its own.
+as() {
+	_as_user=$1
+	shift
+	(
+		HOME=$tmp/home-$_as_user
+		XDG_STATE_HOME=$tmp/state-$_as_user
+		export HOME XDG_STATE_HOME
+		mkdir -p "$HOME"
+		"$@"
+	)
+}
+
+# ---- the clock ----
+
+now_set() {
+	IPP_NOW=$1
+	export IPP_NOW
+}
+
+# now_add SECONDS: moves IPP_NOW forward (or back, when negative).
+now_add() {
+	_now_s=$(date -u -d "$IPP_NOW" +%s) || return 1
+	IPP_NOW=$(date -u -d "@$((_now_s + $1))" +%Y-%m-%dT%H:%M:%SZ)
+	export IPP_NOW
+}
+
+# ---- the store ----
+
+# The logical content of the store, for "nothing was written" checks.
+dump() {
+	sqlite3 "$IPP_DB" .dump
+}
+
+# snapshot, then unchanged DESC: the dump is byte-for-byte the same.
+snapshot() {
+	dump >"$tmp/dump.before"
+}
+
+unchanged() {
+	dump >"$tmp/dump.after"
+	if cmp -s "$tmp/dump.before" "$tmp/dump.after"; then
+		pass "$1: store unchanged"
+	else
+		fail "$1: store unchanged" \
+		    "$(diff "$tmp/dump.before" "$tmp/dump.after" | head -20)"
+	fi
+}
+
+# sql QUERY: one query's output, for checks the commands do not show.
+sql() {
+	sqlite3 "$IPP_DB" "$1"
+}
+
+# ---- TSV ----
+
+# tsv_get COLUMN [ROW]: field COLUMN (by header name) of data row ROW
+# (default 1) of the TSV on stdin; fails when there is no such column.
+tsv_get() {
+	awk -F '\t' -v col="$1" -v row="${2:-1}" '
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i
+			if (!c) exit 2; next }
+		NR == row + 1 { print $c; found = 1; exit }
+		END { if (!c) exit 2; if (!found) exit 1 }'
+}
+
+# tsv_rows: the number of data rows of the TSV on stdin.
+tsv_rows() {
+	awk 'END { print (NR > 0 ? NR - 1 : 0) }'
+}
+
+# ---- mail ----
+
+# mails_to EMAIL: files in the outbox (new/ and cur/) addressed to EMAIL,
+# newest first.  The To: header decides, compared case-insensitively.
+mails_to() {
+	ls -t "$outbox"/new/* "$outbox"/cur/* 2>/dev/null |
+	while IFS= read -r _m_file; do
+		awk -v to="$1" '
+			{ sub(/\r$/, "") }
+			/^$/ { exit }
+			tolower($0) ~ /^to:/ {
+				v = tolower(substr($0, 4))
+				t = tolower(to)
+				gsub(/^[ \t]+|[ \t]+$/, "", v)
+				if (v == t || index(v, "<" t ">"))
+					found = 1
+			}
+			END { exit !found }' "$_m_file" && printf '%s\n' "$_m_file"
+	done
+}
+
+# code_in FILE: the verification code in one message.
+code_in() {
+	tr -d '\r' <"$1" | sed -n 's/^Verification code: \([0-9]\{6\}\)$/\1/p' |
+	    head -1
+}
+
+# code_for EMAIL: the code of the newest message to EMAIL.
+code_for() {
+	_cf_file=$(mails_to "$1" | head -1)
+	if [ -z "$_cf_file" ]; then
+		echo "code_for: no mail to $1" >&2
+		return 1
+	fi
+	code_in "$_cf_file"
+}
+
+# ---- accounts ----
+
+# init_store HANDLER_EMAIL: a new store with its first case handler,
+# signed in as the user "handler".
+init_store() {
+	printf '%s\n' "$PW" | ipp-register init --handler "$1" \
+	    --password-stdin 2>"$tmp/init.err" &&
+	printf '%s\n' "$PW" | as handler ipp-register login --email "$1" \
+	    --password-stdin
+}
+
+# register EMAIL [NEW-OPTIONS...]: `new` with the password $PW; the
+# options default to an individual right holder in mainland China.
+register() {
+	_rg_email=$1
+	shift
+	[ $# -gt 0 ] || set -- --base mainland-china --identity individual \
+	    --category right-holder --agree
+	printf '%s\n' "$PW" | ipp-register new --email "$_rg_email" \
+	    --password-stdin "$@"
+}
+
+# login_as USER EMAIL [PASSWORD]
+login_as() {
+	printf '%s\n' "${3:-$PW}" | as "$1" ipp-register login --email "$2" \
+	    --password-stdin
+}
+
+# signup USER EMAIL [NEW-OPTIONS...]: register, verify with the code from
+# the outbox and sign in as USER; prints the account id.
+signup() {
+	_su_user=$1
+	_su_email=$2
+	shift 2
+	_su_id=$(register "$_su_email" "$@" | tsv_get account_id) &&
+	ipp-register verify --email "$_su_email" "$(code_for "$_su_email")" &&
+	login_as "$_su_user" "$_su_email" &&
+	printf '%s\n' "$_su_id"
+}
+
+# ---- documents (libmagic decides their type by content) ----
+
+# make_pdf FILE: a minimal PDF.
+make_pdf() {
+	printf '%s\n' '%PDF-1.4' '1 0 obj << /Type /Catalog /Pages 2 0 R >>' \
+	    'endobj' '2 0 obj << /Type /Pages /Kids [] /Count 0 >>' 'endobj' \
+	    'trailer << /Root 1 0 R >>' '%%EOF' >"$1"
+}
+
+# make_png FILE: the PNG signature and the IHDR chunk of a 1x1 RGB image.
+make_png() {
+	printf '\211PNG\r\n\032\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\10\2\0\0\0\220wS\336' \
+	    >"$1"
+}
+
+# make_jpeg FILE: the start of a JFIF file.
+make_jpeg() {
+	printf '\377\330\377\340\0\020JFIF\0\1\1\0\0\1\0\1\0\0\377\331' >"$1"
+}
+
+# mime FILE: the type libmagic gives it.
+mime() {
+	file -b --mime-type "$1"
+}
+
+# ---- processes ----
+
+# wait_for COMMAND...: polls COMMAND until it succeeds, for at most 10 s.
+# Only for other processes (a server coming up); time in the store is
+# IPP_NOW, moved with now_add, never waited for.
+wait_for() {
+	_wf_n=0
+	until "$@"; do
+		_wf_n=$((_wf_n + 1))
+		[ "$_wf_n" -lt 200 ] || return 1
+		sleep 0.05
+	done
+}
+
+# start_sink NAME: starts smtpsink with its messages in $tmp/NAME/ and
+# its port in $tmp/NAME.port; sets $sink_pid and $sink_port.  The sink is
+# killed when the test ends.
+start_sink() {
+	mkdir -p "$tmp/$1"
+	smtpsink -p "$tmp/$1.port" -d "$tmp/$1" -t 60 \
+	    >"$tmp/$1.out" 2>"$tmp/$1.err" &
+	sink_pid=$!
+	at_exit "kill $sink_pid 2>/dev/null; wait $sink_pid 2>/dev/null"
+	if ! wait_for test -s "$tmp/$1.port"; then
+		echo "start_sink: no port from smtpsink" >&2
+		return 1
+	fi
+	sink_port=$(cat "$tmp/$1.port")
+}
