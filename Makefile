@@ -9,8 +9,9 @@ DEB_PACKAGES = build-essential libsqlite3-dev libcurl4-openssl-dev libcsv-dev \
 	libcmocka-dev libsodium-dev libmagic-dev libmagic-mgc pkg-config mandoc \
 	sqlite3 openssl perl curl
 
-PKGS = sqlite3 libsodium libmagic
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) libcurl 2>/dev/null)
+PKGS = sqlite3 libsodium
+# libmagic and libcurl are loaded with dlopen on first use: headers only.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) libmagic libcurl 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CC ?= cc
