@@ -831,3 +831,56 @@ ipp_account_history(struct ipp_store *s, const struct ipp_auth *who,
 	return n > 0 ? IPP_OK : ipp_error(errp, IPP_ENOTFOUND,
 	    "no account %lld", (long long)id);
 }
+
+int
+ipp_account_profile(struct ipp_store *s, int64_t id,
+    struct ipp_account_profile *p, char **errp)
+{
+	static const char sql[] = "SELECT state, category, owner_name,"
+	    " contact_email FROM accounts WHERE account_id = ?";
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return ipp_store_fail(s, errp, "cannot read the account");
+		return ipp_error(errp, IPP_ENOTFOUND, "no account %lld",
+		    (long long)id);
+	}
+	copy_text(p->state, sizeof(p->state), st, 0);
+	copy_text(p->category, sizeof(p->category), st, 1);
+	p->owner_name = ipp_store_column_dup(st, 2);
+	p->contact_email = ipp_store_column_dup(st, 3);
+	sqlite3_reset(st);
+	if (p->contact_email == NULL) {
+		ipp_account_profile_free(p);
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	}
+	return IPP_OK;
+}
+
+void
+ipp_account_profile_free(struct ipp_account_profile *p)
+{
+	free(p->owner_name);
+	free(p->contact_email);
+	p->owner_name = p->contact_email = NULL;
+}
+
+int
+ipp_account_require_verified(const struct ipp_auth *who, char **errp)
+{
+	if (who->role != IPP_ROLE_ACCOUNT)
+		return ipp_error(errp, IPP_EREFUSED,
+		    "a case handler files nothing of its own");
+	if (strcmp(who->state, "identity-verified") != 0)
+		return ipp_error(errp, IPP_EREFUSED, "the account is '%s': "
+		    "complete the identity information and have it verified "
+		    "first (rule A5)", who->state);
+	return IPP_OK;
+}

@@ -81,6 +81,22 @@ int ipp_account_history(struct ipp_store *s, const struct ipp_auth *who,
 extern const char *const ipp_account_history_columns[];
 extern const size_t ipp_account_history_ncolumns;
 
+/* What other modules need to know of an account. */
+struct ipp_account_profile {
+	char	 state[24];		/* A6 state */
+	char	 category[16];		/* right-holder or agent */
+	char	*owner_name;		/* verified owner's name, or NULL */
+	char	*contact_email;		/* where decisions are mailed */
+};
+
+/* Reads an account's profile; release it with ipp_account_profile_free. */
+int ipp_account_profile(struct ipp_store *s, int64_t account_id,
+    struct ipp_account_profile *p, char **errp);
+void ipp_account_profile_free(struct ipp_account_profile *p);
+
+/* IPP_OK when the caller's identity is verified (A5), else why not. */
+int ipp_account_require_verified(const struct ipp_auth *who, char **errp);
+
 /* Checks an email address's form: one @, no spaces or controls. */
 int ipp_account_check_email(const char *email, const char *what,
     char **errp);
