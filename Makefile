@@ -33,7 +33,8 @@ HELPER_SRC = $(sort $(wildcard tests/helpers/*.c))
 HELPERS = $(patsubst tests/helpers/%.c,%,$(HELPER_SRC))
 MAN = $(sort $(wildcard man/*.[1-8]))
 
-LIB_OBJ = $(patsubst lib/%.c,$(BUILD)/obj/lib/%.o,$(LIB_SRC))
+LIB_OBJ = $(patsubst lib/%.c,$(BUILD)/obj/lib/%.o,$(LIB_SRC)) \
+	$(BUILD)/obj/gen/reasons_tsv.o
 BINS = $(addprefix $(BUILD)/bin/,$(CMDS))
 UNIT_BINS = $(addprefix $(BUILD)/unit/,$(UNITS))
 HELPER_BINS = $(addprefix $(BUILD)/helpers/,$(HELPERS))
@@ -54,6 +55,19 @@ deps:
 	fi
 
 $(BUILD)/obj/lib/%.o: lib/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The reason catalog ships as data (C4): lib/reasons.tsv becomes a string.
+$(BUILD)/gen/reasons_tsv.c: lib/reasons.tsv
+	@mkdir -p $(@D)
+	{ echo '/* Generated from lib/reasons.tsv by make: do not edit. */'; \
+	  echo '#include "reason.h"'; \
+	  echo 'const char ipp_reasons_tsv[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

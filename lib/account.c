@@ -132,6 +132,20 @@ insert_handler(struct ipp_store *s, const char *email, const char *hash,
 	    now, errp);
 }
 
+int
+ipp_account_find(struct ipp_store *s, const char *email, int64_t *id,
+    char **errp)
+{
+	char *lower = lower_dup(email);
+	int rc;
+
+	if (lower == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	rc = find_email(s, lower, id, errp);
+	free(lower);
+	return rc;
+}
+
 static int
 has_handler(struct ipp_store *s, int *yes, char **errp)
 {

@@ -97,6 +97,10 @@ void ipp_account_profile_free(struct ipp_account_profile *p);
 /* IPP_OK when the caller's identity is verified (A5), else why not. */
 int ipp_account_require_verified(const struct ipp_auth *who, char **errp);
 
+/* The id of the account whose login email is email (any case), or 0. */
+int ipp_account_find(struct ipp_store *s, const char *email, int64_t *id,
+    char **errp);
+
 /* Checks an email address's form: one @, no spaces or controls. */
 int ipp_account_check_email(const char *email, const char *what,
     char **errp);

@@ -1518,3 +1518,50 @@ ipp_ipr_import(struct ipp_store *s, const struct ipp_auth *who, FILE *fp,
 	import_release(&im);
 	return rc;
 }
+
+int
+ipp_ipr_backing(struct ipp_store *s, const struct ipp_auth *who,
+    const char *id_or_label, struct ipp_ipr_backing *b, char **errp)
+{
+	static const char sql[] = "SELECT type, registered, jurisdiction,"
+	    " expires, state, account_id FROM iprs WHERE ipr_id = ?";
+	char today[11], now[IPP_TIME_LEN + 1], expires[11] = "", state[16];
+	sqlite3_stmt *st;
+	int rc, own;
+
+	memset(b, 0, sizeof(*b));
+	if ((rc = ipp_ipr_resolve(s, who, id_or_label, &b->ipr_id, errp)) ||
+	    (rc = today_and_now(today, now, errp)) != IPP_OK ||
+	    (rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, b->ipr_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		snprintf(b->type, sizeof(b->type), "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+		b->registered = sqlite3_column_int(st, 1);
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+			snprintf(b->jurisdiction, sizeof(b->jurisdiction), "%s",
+			    (const char *)sqlite3_column_text(st, 2));
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			snprintf(expires, sizeof(expires), "%s",
+			    (const char *)sqlite3_column_text(st, 3));
+		snprintf(state, sizeof(state), "%s",
+		    (const char *)sqlite3_column_text(st, 4));
+		own = sqlite3_column_int64(st, 5) == who->account_id;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ipp_store_fail(s, errp, "cannot read the IPR");
+	if (rc == SQLITE_DONE || !own)
+		return ipp_error(errp, IPP_EREFUSED, "no IPR '%s' of the account "
+		    "(rule I7)", id_or_label);
+	if (strcmp(state, "verified") != 0)
+		return ipp_error(errp, IPP_EREFUSED, "IPR %lld is %s: only a "
+		    "verified IPR can back a complaint (rule I7)",
+		    (long long)b->ipr_id, state);
+	if (expires[0] != '\0' && strcmp(expires, today) < 0)
+		return ipp_error(errp, IPP_EREFUSED, "IPR %lld expired on %s "
+		    "and can back no complaint (rule I7)", (long long)b->ipr_id,
+		    expires);
+	return IPP_OK;
+}

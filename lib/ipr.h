@@ -85,6 +85,21 @@ int ipp_ipr_decide(struct ipp_store *s, const struct ipp_auth *who,
 int ipp_ipr_resolve(struct ipp_store *s, const struct ipp_auth *who,
     const char *id_or_label, int64_t *ipr_id, char **errp);
 
+/* What a complaint needs to know of the IPR behind it. */
+struct ipp_ipr_backing {
+	int64_t	 ipr_id;		/* the IPR */
+	char	 type[16];		/* I1 type */
+	int	 registered;		/* 0: unregistered copyright (I4) */
+	char	 jurisdiction[4];	/* ISO code, "" when none */
+};
+
+/*
+ * I7: resolves an id or label to an IPR that can back a complaint: the
+ * caller's own, verified, and not expired today.
+ */
+int ipp_ipr_backing(struct ipp_store *s, const struct ipp_auth *who,
+    const char *id_or_label, struct ipp_ipr_backing *b, char **errp);
+
 /* Filters of ipp_ipr_list; NULL or 0 for "any". */
 struct ipp_ipr_filter {
 	const char	*state;		/* pending verified failed expired */

@@ -7,12 +7,19 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "reason.h"
 #include "store.h"
 #include "banned.h"
 
-static const char *const migrations[] = {
+/* A migration: SQL, then an optional step in C in the same transaction. */
+struct migration {
+	const char	*sql;
+	int		(*step)(struct ipp_store *, char **);
+};
+
+static const struct migration migrations[] = {
 	/* 1: settings, documents, accounts, codes, tokens, history (A1-A6, D1). */
-	"CREATE TABLE settings ("
+	{ "CREATE TABLE settings ("
 	"  name TEXT PRIMARY KEY,"
 	"  value TEXT NOT NULL,"
 	"  kind TEXT NOT NULL CHECK (kind IN ('integer', 'text')),"
@@ -87,10 +94,10 @@ static const char *const migrations[] = {
 	"  action TEXT NOT NULL,"
 	"  detail TEXT,"
 	"  at TEXT NOT NULL);"
-	"CREATE INDEX account_events_account ON account_events (account_id);",
+	"CREATE INDEX account_events_account ON account_events (account_id);", NULL },
 
 	/* 2: IPRs, their documents and history (I1-I8). */
-	"CREATE TABLE iprs ("
+	{ "CREATE TABLE iprs ("
 	"  ipr_id INTEGER PRIMARY KEY,"
 	"  account_id INTEGER NOT NULL REFERENCES accounts (account_id),"
 	"  label TEXT NOT NULL,"
@@ -130,7 +137,123 @@ static const char *const migrations[] = {
 	"  action TEXT NOT NULL,"
 	"  detail TEXT,"
 	"  at TEXT NOT NULL);"
-	"CREATE INDEX ipr_events_ipr ON ipr_events (ipr_id);",
+	"CREATE INDEX ipr_events_ipr ON ipr_events (ipr_id);", NULL },
+
+	/* 3: live checks of listing URLs (C6). */
+	{ "INSERT INTO settings VALUES"
+	" ('http_concurrency', '32', 'integer', 1, 1024,"
+	"  'C6: live checks running at once'),"
+	" ('http_per_host', '8', 'integer', 1, 1024,"
+	"  'C6: live checks running at once against one host'),"
+	" ('http_connect_timeout_ms', '5000', 'integer', 100, 600000,"
+	"  'C6: milliseconds to connect before a check is an error'),"
+	" ('http_timeout_ms', '15000', 'integer', 100, 3600000,"
+	"  'C6: milliseconds a whole check may take'),"
+	" ('http_max_body', '1048576', 'integer', 0, 1073741824,"
+	"  'C6: bytes of a page read at most'),"
+	" ('http_max_redirects', '5', 'integer', 0, 50,"
+	"  'C6: redirects followed'),"
+	" ('gone_page_taobao', '', 'text', NULL, NULL,"
+	"  'C6: URL prefix of the not-found page (empty: built in)'),"
+	" ('gone_page_tmall', '', 'text', NULL, NULL,"
+	"  'C6: URL prefix of the not-found page (empty: built in)'),"
+	" ('gone_page_tmall-global', '', 'text', NULL, NULL,"
+	"  'C6: URL prefix of the not-found page (empty: built in)'),"
+	" ('gone_page_1688', '', 'text', NULL, NULL,"
+	"  'C6: URL prefix of the not-found page (empty: built in)'),"
+	" ('gone_page_alibaba', '', 'text', NULL, NULL,"
+	"  'C6: URL prefix of the not-found page (empty: built in)'),"
+	" ('gone_page_aliexpress', '', 'text', NULL, NULL,"
+	"  'C6: URL prefix of the not-found page (empty: built in)'),"
+	" ('gone_page_lazada', '', 'text', NULL, NULL,"
+	"  'C6: URL prefix of the not-found page (empty: built in)');", NULL },
+
+	/* 4: complaints, their URLs and moves, the catalog, notices (C1-C12). */
+	{ "CREATE TABLE reasons ("
+	"  code TEXT PRIMARY KEY,"
+	"  ipr_type TEXT NOT NULL CHECK (ipr_type IN"
+	"    ('trademark', 'copyright', 'patent', 'other')),"
+	"  target TEXT NOT NULL CHECK (target IN ('listing', 'storefront')),"
+	"  label TEXT NOT NULL,"
+	"  description TEXT NOT NULL,"
+	"  priority TEXT NOT NULL CHECK (priority IN ('high', 'normal')));"
+	"CREATE TABLE complaints ("
+	"  complaint_id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts (account_id),"
+	"  platform TEXT NOT NULL CHECK (platform IN ('taobao', 'tmall',"
+	"    'tmall-global', '1688', 'alibaba', 'aliexpress', 'lazada')),"
+	"  region TEXT CHECK (region IN ('sg', 'id', 'my', 'th', 'ph', 'vn')),"
+	"  ipr_id INTEGER NOT NULL REFERENCES iprs (ipr_id),"
+	"  target TEXT NOT NULL CHECK (target IN ('listing', 'storefront')),"
+	"  reason TEXT NOT NULL REFERENCES reasons (code),"
+	"  priority TEXT NOT NULL CHECK (priority IN ('high', 'normal')),"
+	"  supplement TEXT,"
+	"  due_at TEXT NOT NULL,"
+	"  abusive_reason TEXT,"
+	"  created_at TEXT NOT NULL);"
+	"CREATE INDEX complaints_account ON complaints (account_id);"
+	"CREATE TABLE complaint_urls ("
+	"  url_id INTEGER PRIMARY KEY,"
+	"  complaint_id INTEGER NOT NULL REFERENCES complaints (complaint_id),"
+	"  account_id INTEGER NOT NULL REFERENCES accounts (account_id),"
+	"  url TEXT NOT NULL,"
+	"  canonical_url TEXT NOT NULL,"
+	"  listing_id TEXT NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('submitted', 'rejected',"
+	"    'pending-counter', 'countered', 'counter-rejected', 'removed',"
+	"    'restored', 'withdrawn')),"
+	"  updated_at TEXT NOT NULL);"
+	/* C5: a listing is in at most one open complaint of an account. */
+	"CREATE UNIQUE INDEX complaint_urls_open ON complaint_urls"
+	"  (account_id, canonical_url) WHERE state IN ('submitted',"
+	"  'pending-counter', 'countered', 'counter-rejected');"
+	"CREATE INDEX complaint_urls_complaint ON complaint_urls (complaint_id);"
+	"CREATE TABLE url_moves ("
+	"  move_id INTEGER PRIMARY KEY,"
+	"  url_id INTEGER NOT NULL REFERENCES complaint_urls (url_id),"
+	"  from_state TEXT NOT NULL,"
+	"  to_state TEXT NOT NULL,"
+	"  actor_id INTEGER REFERENCES accounts (account_id),"
+	"  reason TEXT,"
+	"  at TEXT NOT NULL);"
+	"CREATE INDEX url_moves_url ON url_moves (url_id);"
+	"CREATE TABLE complaint_evidence ("
+	"  complaint_id INTEGER NOT NULL REFERENCES complaints (complaint_id),"
+	"  sha256 TEXT NOT NULL REFERENCES documents (sha256),"
+	"  name TEXT NOT NULL,"
+	"  PRIMARY KEY (complaint_id, sha256));"
+	"CREATE TABLE notices ("
+	"  notice_id INTEGER PRIMARY KEY,"
+	"  email TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  platform TEXT NOT NULL,"
+	"  region TEXT,"
+	"  right_description TEXT NOT NULL,"
+	"  reason TEXT NOT NULL REFERENCES reasons (code),"
+	"  created_at TEXT NOT NULL);"
+	"CREATE TABLE notice_urls ("
+	"  notice_id INTEGER NOT NULL REFERENCES notices (notice_id),"
+	"  canonical_url TEXT NOT NULL,"
+	"  url TEXT NOT NULL,"
+	"  PRIMARY KEY (notice_id, canonical_url));"
+	"INSERT INTO settings VALUES"
+	" ('complaint_max_urls', '300', 'integer', 1, 300,"
+	"  'C5: URLs in one complaint at most'),"
+	" ('supplement_min_chars', '20', 'integer', 0, 10000,"
+	"  'C7: characters of supplementary reasons at least'),"
+	" ('ramp_max_urls', '20', 'integer', 1, 300,"
+	"  'C9: URLs a complaint may have before a new or weak account must confirm'),"
+	" ('ramp_min_decided', '50', 'integer', 0, 1000000,"
+	"  'C9: decided URLs an account needs to file large complaints unconfirmed'),"
+	" ('ramp_min_success_pct', '90', 'integer', 0, 100,"
+	"  'C9: success rate an account needs to file large complaints unconfirmed'),"
+	" ('target_hours_high', '24', 'integer', 1, 720,"
+	"  'C10: hours to decide a high-priority (counterfeit) complaint'),"
+	" ('target_hours_normal', '72', 'integer', 1, 720,"
+	"  'C10: hours to decide any other complaint'),"
+	" ('form_max_urls', '10', 'integer', 1, 10,"
+	"  'C12: URLs in one standalone takedown notice at most');",
+	    ipp_reason_seed },
 };
 
 int
@@ -146,7 +269,9 @@ ipp_schema_migrate(struct ipp_store *s, int from, char **errp)
 	int v, rc;
 
 	for (v = from; v < ipp_schema_latest(); v++) {
-		if ((rc = ipp_store_exec(s, migrations[v], errp)) != IPP_OK)
+		if ((rc = ipp_store_exec(s, migrations[v].sql, errp)) != IPP_OK ||
+		    (migrations[v].step != NULL &&
+		    (rc = migrations[v].step(s, errp)) != IPP_OK))
 			return ipp_error_prefix(errp, rc, "migration %d", v + 1);
 	}
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d",
