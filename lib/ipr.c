@@ -1527,7 +1527,7 @@ ipp_ipr_backing(struct ipp_store *s, const struct ipp_auth *who,
 	    " expires, state, account_id FROM iprs WHERE ipr_id = ?";
 	char today[11], now[IPP_TIME_LEN + 1], expires[11] = "", state[16];
 	sqlite3_stmt *st;
-	int rc, own;
+	int rc, own = 0;
 
 	memset(b, 0, sizeof(*b));
 	if ((rc = ipp_ipr_resolve(s, who, id_or_label, &b->ipr_id, errp)) ||
