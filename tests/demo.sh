@@ -153,7 +153,72 @@ step_whoami() {
 	run ipp-register history
 }
 
-for step in init register verify login identity approve whoami; do
+# ---- IPRs (issue 3) ----
+
+# paper FILE TITLE: a small PDF standing in for a scanned document; the
+# title makes each one's content, and so its SHA-256, its own (D1).
+paper() {
+	printf '%s\n' '%PDF-1.4' "% $2" \
+	    '1 0 obj << /Type /Catalog /Pages 2 0 R >>' 'endobj' \
+	    '2 0 obj << /Type /Pages /Kids [] /Count 0 >>' 'endobj' \
+	    'trailer << /Root 1 0 R >>' '%%EOF' >"$1"
+}
+
+# days_ahead N: the date N days after today (IPP_NOW when set).
+days_ahead() {
+	_today=$(date -u -d "${IPP_NOW:-now}" +%s)
+	date -u -d "@$((_today + $1 * 86400))" +%Y-%m-%d
+}
+
+step_ipr_add() {
+	session owner "the right holder's terminal"
+	say "With its identity verified, the account uploads its rights (rule" \
+	    "A5).  A trademark must be registered, with its name, number," \
+	    "registrant, jurisdiction, expiry date, Nice classes, brand and" \
+	    "certificate (rule I2).  First the mark in mainland China:"
+	paper "$demo/tm-cn.pdf" 'CN trademark registration certificate'
+	run ipp-ipr add --type trademark --name 'BRAND OWNER' \
+	    --number 12345678 --registrant 'Brand Owner Ltd' \
+	    --jurisdiction CN --expires 2034-06-30 --class 9 --class 25 \
+	    --brand 'Brand Owner' --certificate "$demo/tm-cn.pdf"
+	say "The same mark in Hong Kong, due for renewal in 20 days, with a" \
+	    "label of the account's choosing to pick it by (rule I8):"
+	paper "$demo/tm-hk.pdf" 'HK trademark registration certificate'
+	run ipp-ipr add --type trademark --label brand-hk \
+	    --name 'BRAND OWNER' --number 301234567 \
+	    --registrant 'Brand Owner Ltd' --jurisdiction hk \
+	    --expires "$(days_ahead 20)" --class 18 --brand 'Brand Owner' \
+	    --certificate "$demo/tm-hk.pdf"
+	say "Product photographs that were never registered: a statement of" \
+	    "ownership identifying the works stands in for a certificate (rule" \
+	    "I4)."
+	paper "$demo/statement.pdf" 'statement of ownership of the photographs'
+	run ipp-ipr add --type copyright --unregistered \
+	    --name 'Product photographs 2026' --statement "$demo/statement.pdf"
+	say "All three wait for a case handler (rule I7)."
+	run ipp-ipr list
+}
+
+step_ipr_verify() {
+	session handler "the case handler's terminal"
+	say "The queue holds the pending rights of every account, oldest first;" \
+	    "verify reads its ipr_id column and mails each decision (rule I7)."
+	run ipp-ipr queue
+	echo '+ ipp-ipr queue | ipp-ipr verify'
+	ipp-ipr queue | ipp-ipr verify
+}
+
+step_ipr_watch() {
+	session owner "the right holder's terminal"
+	say "The rights are verified and can back complaints until they expire." \
+	    "show gives one with its documents, by SHA-256, and its history."
+	run ipp-ipr show brand-hk
+	say "A cron job lists the verified rights expiring within 30 days (I7):"
+	run ipp-ipr list --expiring 30
+}
+
+for step in init register verify login identity approve whoami \
+    ipr_add ipr_verify ipr_watch; do
 	"step_$step"
 done
 echo
