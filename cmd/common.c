@@ -1,3 +1,4 @@
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +193,14 @@ cmd_main(const char *prog, const struct cmd_command *commands,
 	struct cmd c = { prog, commands, ncommands, NULL, NULL, NULL };
 	size_t i;
 	int ch, status = -1;
+
+	/*
+	 * SQLite opens and frees a statement journal for each insert of a
+	 * bulk import; glibc would hand the memory back to the kernel each
+	 * time (a brk pair per row).  Keep some slack at the top instead.
+	 */
+	mallopt(M_TRIM_THRESHOLD, 32 << 20);
+	mallopt(M_TOP_PAD, 4 << 20);
 
 	while ((ch = getopt_long(argc, argv, "+d:h", longs, NULL)) != -1) {
 		if (ch == 'd') {

@@ -128,6 +128,9 @@ field_index(const char *name)
 	return -1;
 }
 
+/* A record's field by name. */
+#define T(r, f) ((r)->text[field_index(f)])
+
 static const char *
 shape_rule(unsigned shape)
 {
@@ -243,14 +246,19 @@ normalise_classes(char **value, char **errp)
 }
 
 static int
-check_value(const char *name, char **value, const char *today, char **errp)
+check_value(const char *name, char **value, const char *today,
+    const char *rule, char **errp)
 {
 	char *v = *value, *p;
 	int64_t t;
 
-	if (strlen(v) > 500 || has_control(v))
+	if (strlen(v) > 500)
 		return ipp_error(errp, IPP_EREFUSED, "%s: longer than 500 "
-		    "bytes or has a control character", name);
+		    "bytes (rule %s)", name, rule);
+	if (has_control(v))
+		return ipp_error(errp, IPP_EREFUSED, "%s: has a control "
+		    "character such as a tab or line break (rule %s)", name,
+		    rule);
 	if (strcmp(name, "jurisdiction") == 0) {
 		for (p = v; *p != '\0'; p++)
 			*p = (char)toupper((unsigned char)*p);
@@ -261,7 +269,7 @@ check_value(const char *name, char **value, const char *today, char **errp)
 	} else if (strcmp(name, "expires") == 0) {
 		if (strlen(v) != 10 || ipp_clock_parse(v, &t) != 0)
 			return ipp_error(errp, IPP_EREFUSED, "expires: '%s' is "
-			    "not a date YYYY-MM-DD", v);
+			    "not a date YYYY-MM-DD (rule %s)", v, rule);
 		if (strcmp(v, today) < 0)
 			return ipp_error(errp, IPP_EREFUSED, "expires: the right "
 			    "expired on %s and can back no complaint (rule I7)",
@@ -290,9 +298,12 @@ check_label(const char *label, char **errp)
 {
 	const char *p;
 
-	if (strlen(label) > 100 || has_control(label))
+	if (strlen(label) > 100)
 		return ipp_error(errp, IPP_EREFUSED, "label: longer than 100 "
-		    "bytes or has a control character (rule I8)");
+		    "bytes (rule I8)");
+	if (has_control(label))
+		return ipp_error(errp, IPP_EREFUSED, "label: has a control "
+		    "character such as a tab or line break (rule I8)");
 	for (p = label; *p >= '0' && *p <= '9'; p++)
 		;
 	if (*p == '\0')
@@ -340,7 +351,8 @@ build_record(const struct ipp_ipr_input *in, const int *have_docs,
 			return ipp_error(errp, IPP_EREFUSED, "%s: %s has no %s "
 			    "(rule %s)", fields[i].name, shape_name(r->shape),
 			    fields[i].name, shape_rule(r->shape));
-		if ((rc = check_value(fields[i].name, &r->text[i], today, errp)))
+		if ((rc = check_value(fields[i].name, &r->text[i], today,
+		    shape_rule(r->shape), errp)))
 			return rc;
 	}
 	if ((r->label = trimmed(in->label)) != NULL &&
@@ -429,21 +441,13 @@ label_taken(struct ipp_store *s, int64_t account, const char *label,
 	return IPP_OK;
 }
 
-/* Tree of keys seen earlier in one import (labels, numbers). */
-static int
-seen(void **tree, const char *key)
-{
-	return tfind(key, tree, (int (*)(const void *, const void *))strcmp)
-	    != NULL;
-}
-
 /*
  * The label (I8): the given one must be free; the default is built from
  * type, jurisdiction, number and brand, with "#2", "#3" ... on a clash.
  */
 static int
 settle_label(struct ipp_store *s, int64_t account, struct record *r,
-    int64_t exclude, void **tree, char **errp)
+    int64_t exclude, char **errp)
 {
 	const char *jur = r->text[field_index("jurisdiction")];
 	const char *num = r->text[field_index("number")];
@@ -456,7 +460,7 @@ settle_label(struct ipp_store *s, int64_t account, struct record *r,
 		if ((rc = label_taken(s, account, r->label, exclude, &taken,
 		    errp)) != IPP_OK)
 			return rc;
-		if (taken || (tree != NULL && seen(tree, r->label)))
+		if (taken)
 			return ipp_error(errp, IPP_EREFUSED, "label: '%s' is "
 			    "taken by another IPR of the account (rule I8)",
 			    r->label);
@@ -472,7 +476,7 @@ settle_label(struct ipp_store *s, int64_t account, struct record *r,
 		if ((rc = label_taken(s, account, label, exclude, &taken,
 		    errp)) != IPP_OK)
 			break;
-		if (!taken && (tree == NULL || !seen(tree, label)))
+		if (!taken)
 			break;
 		free(label);
 		label = ipp_strdup_printf("%s#%d", base, n + 1);
@@ -491,31 +495,39 @@ settle_label(struct ipp_store *s, int64_t account, struct record *r,
 /* The same registration number and jurisdiction twice is refused. */
 static int
 check_number_free(struct ipp_store *s, int64_t account,
-    const struct record *r, int64_t exclude, void **tree, char **errp)
+    const struct record *r, int64_t exclude, int64_t imported_after,
+    char **errp)
 {
-	static const char sql[] = "SELECT ipr_id, label FROM iprs"
-	    " WHERE account_id = ? AND COALESCE(jurisdiction, '') = ?"
-	    " AND number = ?"
+	/* Two forms, so that both use the (account, jurisdiction, number)
+	 * index: a COALESCE around the column would scan every row. */
+	static const char with_sql[] = "SELECT ipr_id, label FROM iprs"
+	    " WHERE account_id = ? AND jurisdiction = ? AND number = ?"
 	    " AND ipr_id <> ?";
-	const char *jur = r->text[field_index("jurisdiction")];
-	const char *num = r->text[field_index("number")];
+	static const char without_sql[] = "SELECT ipr_id, label FROM iprs"
+	    " WHERE account_id = ? AND jurisdiction IS NULL AND number = ?"
+	    " AND ipr_id <> ?";
+	const char *jur = T(r, "jurisdiction");
+	const char *num = T(r, "number");
 	sqlite3_stmt *st;
-	char key[1024];
-	int rc;
+	int rc, i = 1;
 
 	if (num == NULL)
 		return IPP_OK;
-	snprintf(key, sizeof(key), "%s\t%s", jur ? jur : "", num);
-	if (tree != NULL && seen(tree, key))
-		return ipp_error(errp, IPP_EREFUSED, "number: %s %s appears "
-		    "twice in this file (rule I8)", jur ? jur : "", num);
-	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+	if ((rc = ipp_store_stmt(s, jur ? with_sql : without_sql, &st, errp)))
 		return rc;
-	sqlite3_bind_int64(st, 1, account);
-	sqlite3_bind_text(st, 2, jur ? jur : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, num, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, exclude);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	sqlite3_bind_int64(st, i++, account);
+	if (jur != NULL)
+		sqlite3_bind_text(st, i++, jur, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, num, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, i, exclude);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    sqlite3_column_int64(st, 0) > imported_after) {
+		rc = ipp_error(errp, IPP_EREFUSED, "number: %s %s appears twice "
+		    "in this file (rule I8)", jur ? jur : "", num);
+		sqlite3_reset(st);
+		return rc;
+	}
+	if (rc == SQLITE_ROW) {
 		rc = ipp_error(errp, IPP_EREFUSED, "number: %s %s is already "
 		    "IPR %lld '%s' (rule I8)", jur ? jur : "", num,
 		    (long long)sqlite3_column_int64(st, 0),
@@ -578,8 +590,6 @@ save_docs(struct ipp_store *s, int64_t ipr_id, const struct record *r,
 	return IPP_OK;
 }
 
-#define T(r, f) ((r)->text[field_index(f)])
-
 static int
 insert_record(struct ipp_store *s, int64_t account, int64_t actor,
     const struct record *r, const char *now, int64_t *id, char **errp)
@@ -621,14 +631,14 @@ today_and_now(char today[11], char now[IPP_TIME_LEN + 1], char **errp)
 static int
 settle(struct ipp_store *s, const struct ipp_auth *who,
     const struct ipp_account_profile *p, struct record *r, int64_t exclude,
-    void **labels, void **numbers, char **errp)
+    char **errp)
 {
 	int rc;
 
 	if ((rc = check_authorization(r, p, errp)) != IPP_OK ||
-	    (rc = settle_label(s, who->account_id, r, exclude, labels, errp)) ||
-	    (rc = check_number_free(s, who->account_id, r, exclude, numbers,
-	    errp)) != IPP_OK)
+	    (rc = settle_label(s, who->account_id, r, exclude, errp)) ||
+	    (rc = check_number_free(s, who->account_id, r, exclude, INT64_MAX,
+	    errp)))
 		return rc;
 	return store_docs(s, r, errp);
 }
@@ -653,7 +663,7 @@ ipp_ipr_add(struct ipp_store *s, const struct ipp_auth *who,
 		record_free(&r);
 		return rc;
 	}
-	rc = settle(s, who, &p, &r, 0, NULL, NULL, errp);
+	rc = settle(s, who, &p, &r, 0, errp);
 	ipp_account_profile_free(&p);
 	if (rc == IPP_OK && (rc = ipp_store_begin(s, errp)) == IPP_OK) {
 		rc = insert_record(s, who->account_id, who->account_id, &r, now,
@@ -837,7 +847,7 @@ ipp_ipr_edit(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
 	if ((rc = build_record(&merged, old.has_doc, today, &r, errp)) ||
 	    (rc = ipp_account_profile(s, who->account_id, &p, errp)))
 		goto out;
-	rc = settle(s, who, &p, &r, id, NULL, NULL, errp);
+	rc = settle(s, who, &p, &r, id, errp);
 	ipp_account_profile_free(&p);
 	if (rc == IPP_OK && (rc = ipp_store_begin(s, errp)) == IPP_OK) {
 		if ((rc = update_record(s, id, who->account_id, &r, now,
@@ -1203,11 +1213,6 @@ free_cached(void *p)
 	free(c);
 }
 
-static void
-free_nothing(void *p)
-{
-	(void)p;
-}
 
 struct import {
 	struct ipp_store	*s;		/* the store */
@@ -1220,11 +1225,8 @@ struct import {
 	int			 col[NFIELDS];	/* field columns, -1 absent */
 	int			 doc_col[IPP_IPR_NDOCS];	/* document columns */
 	int			 type_col, label_col, unregistered_col;
-	void			*labels;	/* tree: labels accepted so far */
-	void			*numbers;	/* tree: "JUR\tNUMBER" accepted */
 	void			*docs;		/* tree of struct cached_doc */
-	struct record		*good;		/* rows that passed */
-	size_t			 ngood, cap;	/* of good */
+	int64_t			 last_before;	/* highest ipr_id before it */
 	struct ipp_tsv_writer	*rejects;	/* --partial output, lazily */
 	FILE			*rejects_fp;	/* where it goes */
 };
@@ -1308,46 +1310,17 @@ check_row(struct import *im, struct record *r, char **errp)
 		free(paths[i]);
 	if (rc == IPP_OK)
 		rc = check_authorization(r, &im->profile, errp);
+	/* Rows stored earlier in this import are in the transaction too. */
 	if (rc == IPP_OK)
-		rc = settle_label(im->s, im->who->account_id, r, 0, &im->labels,
-		    errp);
+		rc = settle_label(im->s, im->who->account_id, r, 0, errp);
 	if (rc == IPP_OK)
 		rc = check_number_free(im->s, im->who->account_id, r, 0,
-		    &im->numbers, errp);
+		    im->last_before, errp);
 	for (i = 0; i < IPP_IPR_NDOCS && rc == IPP_OK; i++)
 		if (r->new_doc[i] && (rc = cached_doc_store(im, r->paths[i],
 		    &r->docs[i], errp)) != IPP_OK)
 			rc = ipp_error_prefix(errp, rc, "%s", doc_rules[i].name);
 	return rc;
-}
-
-/* Keeps a checked row and remembers its label and number. */
-static int
-accept_row(struct import *im, struct record *r, char **errp)
-{
-	const char *jur = T(r, "jurisdiction"), *num = T(r, "number");
-	struct record *grown;
-	char *key;
-
-	if (im->ngood == im->cap) {
-		im->cap = im->cap ? im->cap * 2 : 64;
-		if ((grown = realloc(im->good, im->cap * sizeof(*grown))) == NULL)
-			return ipp_error(errp, IPP_ESYS, "out of memory");
-		im->good = grown;
-	}
-	if (tsearch(r->label, &im->labels,
-	    (int (*)(const void *, const void *))strcmp) == NULL)
-		return ipp_error(errp, IPP_ESYS, "out of memory");
-	if (num != NULL) {
-		key = ipp_strdup_printf("%s\t%s", jur ? jur : "", num);
-		if (key == NULL || tsearch(key, &im->numbers,
-		    (int (*)(const void *, const void *))strcmp) == NULL) {
-			free(key);
-			return ipp_error(errp, IPP_ESYS, "out of memory");
-		}
-	}
-	im->good[im->ngood++] = *r;
-	return IPP_OK;
 }
 
 static int
@@ -1395,22 +1368,29 @@ map_columns(struct import *im)
 	im->unregistered_col = ipp_records_column(im->in, "unregistered");
 }
 
-/* Reads and checks every row; nothing is written to the store yet. */
+/*
+ * Reads, checks and stores every row inside the caller's transaction, so
+ * that later rows see earlier ones (labels, numbers) and the caller can
+ * still roll everything back.
+ */
 static int
-check_all(struct import *im, int partial, ipp_ipr_reject_fn *on_reject,
+import_rows(struct import *im, int partial, ipp_ipr_reject_fn *on_reject,
     void *arg, struct ipp_ipr_import_result *res, char **errp)
 {
 	struct record r;
 	char *why = NULL;
+	int64_t id;
 	int rc;
 
 	while ((rc = ipp_records_next(im->in, errp)) == 1) {
 		res->rows++;
 		if ((rc = check_row(im, &r, &why)) == IPP_OK) {
-			if ((rc = accept_row(im, &r, errp)) != IPP_OK) {
-				record_free(&r);
+			rc = insert_record(im->s, im->who->account_id,
+			    im->who->account_id, &r, im->now, &id, errp);
+			record_free(&r);
+			if (rc != IPP_OK)
 				break;
-			}
+			res->stored++;
 			continue;
 		}
 		record_free(&r);
@@ -1433,43 +1413,29 @@ check_all(struct import *im, int partial, ipp_ipr_reject_fn *on_reject,
 	return rc < 0 ? rc : IPP_OK;
 }
 
-static int
-store_all(struct import *im, struct ipp_ipr_import_result *res, char **errp)
-{
-	int64_t id;
-	size_t i;
-	int rc;
-
-	if (im->ngood == 0)
-		return IPP_OK;
-	if ((rc = ipp_store_begin(im->s, errp)) != IPP_OK)
-		return rc;
-	/* One transaction: an import is stored whole or not at all. */
-	for (i = 0; i < im->ngood && rc == IPP_OK; i++)
-		rc = insert_record(im->s, im->who->account_id,
-		    im->who->account_id, &im->good[i], im->now, &id, errp);
-	if (rc != IPP_OK) {
-		ipp_store_rollback(im->s);
-		return rc;
-	}
-	if ((rc = ipp_store_commit(im->s, errp)) == IPP_OK)
-		res->stored = (long)im->ngood;
-	return rc;
-}
-
 static void
 import_release(struct import *im)
 {
-	size_t i;
-
-	for (i = 0; i < im->ngood; i++)
-		record_free(&im->good[i]);
-	free(im->good);
-	tdestroy(im->labels, free_nothing);
-	tdestroy(im->numbers, free);
 	tdestroy(im->docs, free_cached);
 	ipp_records_close(im->in);
 	ipp_account_profile_free(&im->profile);
+}
+
+/* Rows above this id were stored by the import under way. */
+static int
+last_ipr_id(struct ipp_store *s, int64_t *id, char **errp)
+{
+	static const char sql[] = "SELECT COALESCE(MAX(ipr_id), 0) FROM iprs";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? IPP_OK :
+	    ipp_store_fail(s, errp, "cannot read IPRs");
 }
 
 int
@@ -1499,14 +1465,24 @@ ipp_ipr_import(struct ipp_store *s, const struct ipp_auth *who, FILE *fp,
 	if (im.type_col < 0)
 		rc = ipp_error(errp, IPP_EINPUT, "%s:1: missing column 'type' "
 		    "(rule I1)", name);
-	if (rc == IPP_OK)
-		rc = check_all(&im, partial, on_reject, arg, res, errp);
-	if (rc == IPP_OK && res->refused > 0 && !partial)
-		rc = ipp_error(errp, IPP_EREFUSED, "%s: %ld of %ld rows "
-		    "refused: nothing stored (store the good rows with "
-		    "--partial)", name, res->refused, res->rows);
-	if (rc == IPP_OK)
-		rc = store_all(&im, res, errp);
+	/* One transaction: an import is stored whole, or not at all. */
+	if (rc == IPP_OK && (rc = ipp_store_begin(s, errp)) == IPP_OK) {
+		if ((rc = last_ipr_id(s, &im.last_before, errp)) == IPP_OK)
+			rc = import_rows(&im, partial, on_reject, arg, res,
+			    errp);
+		if (rc == IPP_OK && res->refused > 0 && !partial) {
+			res->stored = 0;
+			rc = ipp_error(errp, IPP_EREFUSED, "%s: %ld of %ld rows "
+			    "refused: nothing stored (store the good rows with "
+			    "--partial)", name, res->refused, res->rows);
+		}
+		if (rc == IPP_OK)
+			rc = ipp_store_commit(s, errp);
+		else
+			ipp_store_rollback(s);
+		if (rc != IPP_OK && rc != IPP_EREFUSED)
+			res->stored = 0;
+	}
 	if (rc == IPP_OK && res->refused > 0)
 		rc = ipp_error(errp, IPP_EREFUSED, "%s: %ld of %ld rows "
 		    "refused; %ld stored", name, res->refused, res->rows,

@@ -219,8 +219,9 @@ ipp_store_open(struct ipp_store **sp, const char *path, int flags,
 		ipp_store_close(s);
 		return rc;
 	}
+	/* One connection per process, used by one thread: no mutexes. */
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = ipp_error(errp, IPP_ESTORE, "cannot open store '%s': %s",
 		    path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		ipp_store_close(s);

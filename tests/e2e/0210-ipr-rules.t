@@ -167,8 +167,7 @@ for day in 2030-02-30 2030-6-30 30/06/2030 2030-06-30T00:00:00Z tomorrow; do
 	try add_without trademark expires --expires="$day"
 	refused 1 "^ipp-ipr: expires: '$day' is not a date YYYY-MM-DD" \
 	    "expiry '$day'"
-	todo_like "$err" '\(rule I[27]\)$' "expiry '$day': the rule is named" \
-	    'lib/ipr.c names no rule for a malformed date'
+	like "$err" '\(rule I[27]\)$' "expiry '$day': the rule is named"
 	unchanged "expiry '$day'"
 done
 refuses 1 '^ipp-ipr: expires: .*expired on 2026-01-30.*\(rule I7\)' \
