@@ -366,7 +366,7 @@ test_import(void **state)
 	assert_int_equal(count_iprs(c), 2);
 	assert_non_null(strstr(buf, "\terror\n"));
 	assert_non_null(strstr(buf, "'XX' is not an ISO 3166-1"));
-	assert_non_null(strstr(buf, "number: CN 1 is already IPR"));
+	assert_non_null(strstr(buf, "number: CN 1 appears twice in this file"));
 	/* The shared certificate is one document. */
 	assert_int_equal(fx_query_int(c->fx.store, "SELECT count(*) FROM"
 	    " documents"), 1);
