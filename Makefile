@@ -7,7 +7,7 @@ SAN_BUILD ?= $(BUILD)-san
 
 DEB_PACKAGES = build-essential libsqlite3-dev libcurl4-openssl-dev libcsv-dev \
 	libcmocka-dev libsodium-dev libmagic-dev libmagic-mgc pkg-config mandoc \
-	sqlite3 openssl perl curl
+	sqlite3 openssl perl curl libssl-dev
 
 PKGS = sqlite3 libsodium
 # libmagic and libcurl are loaded with dlopen on first use: headers only.
@@ -90,6 +90,11 @@ $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/lib/libipp.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/lib/libipp.a $(LDFLAGS) \
 		$(LDLIBS_ALL) -lcmocka
+
+# testhttpd (tests only) serves https with OpenSSL; no ipp binary links it.
+$(BUILD)/helpers/testhttpd: tests/helpers/testhttpd.c lib/banned.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) -lssl -lcrypto -lpthread
 
 $(BUILD)/helpers/%: tests/helpers/%.c $(BUILD)/lib/libipp.a $(LIB_HDR)
 	@mkdir -p $(@D)

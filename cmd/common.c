@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "common.h"
+#include "curl_dl.h"
 #include "doc.h"
 #include "err.h"
 #include "mail.h"
@@ -226,6 +227,7 @@ cmd_main(const char *prog, const struct cmd_command *commands,
 		status = cmd_fail(&c, IPP_ESYS);
 	ipp_store_close(c.store);
 	ipp_mail_cleanup();
+	ipp_curl_unload();
 	ipp_doc_cleanup();
 	if (fflush(stdout) != 0 && status == 0)
 		status = IPP_EXIT_SYS;

@@ -27,12 +27,24 @@ static const struct {
 	{ "curl_url_set", offsetof(struct ipp_curl, url_set) },
 	{ "curl_url_get", offsetof(struct ipp_curl, url_get) },
 	{ "curl_url_cleanup", offsetof(struct ipp_curl, url_cleanup) },
+	{ "curl_url_strerror", offsetof(struct ipp_curl, url_strerror) },
 	{ "curl_free", offsetof(struct ipp_curl, free) },
 	{ "curl_version", offsetof(struct ipp_curl, version) },
+	{ "curl_multi_init", offsetof(struct ipp_curl, multi_init) },
+	{ "curl_multi_add_handle", offsetof(struct ipp_curl, multi_add_handle) },
+	{ "curl_multi_remove_handle",
+	    offsetof(struct ipp_curl, multi_remove_handle) },
+	{ "curl_multi_perform", offsetof(struct ipp_curl, multi_perform) },
+	{ "curl_multi_poll", offsetof(struct ipp_curl, multi_poll) },
+	{ "curl_multi_info_read", offsetof(struct ipp_curl, multi_info_read) },
+	{ "curl_multi_setopt", offsetof(struct ipp_curl, multi_setopt) },
+	{ "curl_multi_cleanup", offsetof(struct ipp_curl, multi_cleanup) },
+	{ "curl_multi_strerror", offsetof(struct ipp_curl, multi_strerror) },
 };
 
 static void *handle;		/* from dlopen, NULL until loaded */
 static struct ipp_curl curl;	/* valid while handle is not NULL */
+static CURLU *urlh;		/* ipp_curl_url_handle's, or NULL */
 
 static int
 fail(char **errp, const char *what)
@@ -90,6 +102,22 @@ ipp_curl_load(const struct ipp_curl **cp, char **errp)
 }
 
 int
+ipp_curl_url_handle(CURLU **hp, char **errp)
+{
+	const struct ipp_curl *c;
+	int rc;
+
+	if (urlh == NULL) {
+		if ((rc = ipp_curl_load(&c, errp)) != IPP_OK)
+			return rc;
+		if ((urlh = c->url()) == NULL)
+			return ipp_error(errp, IPP_ESYS, "out of memory");
+	}
+	*hp = urlh;
+	return IPP_OK;
+}
+
+int
 ipp_curl_loaded(void)
 {
 	return handle != NULL;
@@ -100,6 +128,10 @@ ipp_curl_unload(void)
 {
 	if (handle == NULL)
 		return;
+	if (urlh != NULL) {
+		curl.url_cleanup(urlh);
+		urlh = NULL;
+	}
 	curl.global_cleanup();
 	dlclose(handle);
 	handle = NULL;

@@ -37,8 +37,19 @@ struct ipp_curl {
 	IPP_CURL_FN(curl_url_set)	url_set;
 	IPP_CURL_FN(curl_url_get)	url_get;
 	IPP_CURL_FN(curl_url_cleanup)	url_cleanup;
+	IPP_CURL_FN(curl_url_strerror)	url_strerror;
 	IPP_CURL_FN(curl_free)		free;
 	IPP_CURL_FN(curl_version)	version;
+	/* The multi interface (lib/http.c). */
+	IPP_CURL_FN(curl_multi_init)	multi_init;
+	IPP_CURL_FN(curl_multi_add_handle) multi_add_handle;
+	IPP_CURL_FN(curl_multi_remove_handle) multi_remove_handle;
+	IPP_CURL_FN(curl_multi_perform)	multi_perform;
+	IPP_CURL_FN(curl_multi_poll)	multi_poll;
+	IPP_CURL_FN(curl_multi_info_read) multi_info_read;
+	IPP_CURL_FN(curl_multi_setopt)	multi_setopt;
+	IPP_CURL_FN(curl_multi_cleanup)	multi_cleanup;
+	IPP_CURL_FN(curl_multi_strerror) multi_strerror;
 };
 
 /*
@@ -48,10 +59,19 @@ struct ipp_curl {
  */
 int ipp_curl_load(const struct ipp_curl **cp, char **errp);
 
+/*
+ * A URL handle kept for the whole process, so that parsing a URL reuses
+ * it instead of allocating one each time (lib/url.c).  Loads libcurl
+ * when needed; IPP_ENET when it cannot, IPP_ESYS when out of memory.
+ * ipp_curl_unload frees it.  Not thread-safe, like the rest of this file.
+ */
+int ipp_curl_url_handle(CURLU **hp, char **errp);
+
 /* 1 when ipp_curl_load has succeeded and ipp_curl_unload not yet run. */
 int ipp_curl_loaded(void);
 
-/* curl_global_cleanup and dlclose, when loaded; safe to call twice. */
+/* Frees the shared URL handle, then curl_global_cleanup and dlclose,
+ * when loaded; safe to call twice. */
 void ipp_curl_unload(void);
 
 #endif

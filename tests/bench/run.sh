@@ -3,7 +3,8 @@
 # Needs IPP_BIN and IPP_HELPERS (the Makefile sets them).
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
-for b in "$here"/startup.sh "$here"/tsv.sh "$here"/ipr-import.sh; do
+for b in "$here"/startup.sh "$here"/tsv.sh "$here"/ipr-import.sh \
+    "$here"/probe.sh "$here"/url-parse.sh "$here"/complain-import.sh; do
 	[ -f "$b" ] || continue
 	sh "$b"
 done
