@@ -1,0 +1,685 @@
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "account.h"
+#include "clock.h"
+#include "complaint.h"
+#include "doc.h"
+#include "err.h"
+#include "ipr.h"
+#include "reason.h"
+#include "settings.h"
+#include "banned.h"
+
+/* URL states that are not final (DOMAIN.md's diagram). */
+#define OPEN_STATES "('submitted', 'pending-counter', 'countered'," \
+	" 'counter-rejected')"
+
+const char *const ipp_complaint_verdict_columns[] = {
+	"url", "canonical_url", "platform", "target", "listing_id",
+	"structure", "live", "verdict", "complaint_id",
+};
+const size_t ipp_complaint_verdict_ncolumns =
+    sizeof(ipp_complaint_verdict_columns) /
+    sizeof(ipp_complaint_verdict_columns[0]);
+
+const char *const ipp_complaint_columns[] = {
+	"complaint_id", "platform", "region", "ipr_id", "target", "reason",
+	"state", "urls", "created_at", "priority", "due_at",
+};
+const size_t ipp_complaint_ncolumns =
+    sizeof(ipp_complaint_columns) / sizeof(ipp_complaint_columns[0]);
+
+const char *const ipp_complaint_url_columns[] = {
+	"url_id", "complaint_id", "url", "canonical_url", "state",
+	"updated_at",
+};
+const size_t ipp_complaint_url_ncolumns =
+    sizeof(ipp_complaint_url_columns) /
+    sizeof(ipp_complaint_url_columns[0]);
+
+long
+ipp_complaint_needed(long removed, long unsuccessful)
+{
+	long need = 9 * unsuccessful - removed;
+
+	return need > 0 ? need : 0;
+}
+
+int
+ipp_complaint_record(struct ipp_store *s, int64_t account_id,
+    struct ipp_complaint_record *r, char **errp)
+{
+	static const char sql[] = "SELECT"
+	    " COALESCE(SUM(CASE WHEN state = 'removed' THEN 1 ELSE 0 END), 0),"
+	    " COALESCE(SUM(CASE WHEN state IN ('rejected', 'restored',"
+	    "  'withdrawn') THEN 1 ELSE 0 END), 0)"
+	    " FROM complaint_urls WHERE account_id = ?";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, account_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r->removed = (long)sqlite3_column_int64(st, 0);
+		r->unsuccessful = (long)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? IPP_OK :
+	    ipp_store_fail(s, errp, "cannot read the account's record");
+}
+
+/* C2: where a right must be registered for the platform to act on it. */
+static int
+check_jurisdiction(const char *platform, const char *region,
+    const struct ipp_ipr_backing *b, char **errp)
+{
+	char want[3];
+
+	if (!b->registered) {
+		if (strcmp(platform, "aliexpress") == 0 ||
+		    strcmp(platform, "alibaba") == 0)
+			return IPP_OK;
+		return ipp_error(errp, IPP_EREFUSED, "an unregistered copyright "
+		    "backs complaints on aliexpress and alibaba only, not %s "
+		    "(rule C2)", platform);
+	}
+	if (strcmp(platform, "aliexpress") == 0 ||
+	    strcmp(platform, "alibaba") == 0)
+		return IPP_OK;
+	if (strcmp(platform, "lazada") == 0) {
+		want[0] = (char)(region[0] - 'a' + 'A');
+		want[1] = (char)(region[1] - 'a' + 'A');
+		want[2] = '\0';
+		if (strcmp(b->jurisdiction, want) == 0)
+			return IPP_OK;
+		return ipp_error(errp, IPP_EREFUSED, "lazada-%s needs a right "
+		    "registered in %s, and IPR %lld is registered in '%s' "
+		    "(rule C2)", region, want, (long long)b->ipr_id,
+		    b->jurisdiction);
+	}
+	if (strcmp(b->jurisdiction, "CN") == 0 ||
+	    (strcmp(platform, "tmall-global") == 0 &&
+	    strcmp(b->jurisdiction, "HK") == 0))
+		return IPP_OK;
+	return ipp_error(errp, IPP_EREFUSED, "%s needs a right registered in "
+	    "%s, and IPR %lld is registered in '%s' (rule C2)", platform,
+	    strcmp(platform, "tmall-global") == 0 ? "CN or HK" : "CN",
+	    (long long)b->ipr_id, b->jurisdiction);
+}
+
+
+
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static int
+check_supplement(struct ipp_store *s, const char *text, char **errp)
+{
+	long long min;
+	int rc;
+
+	if ((rc = ipp_settings_int(s, "supplement_min_chars", &min, errp)))
+		return rc;
+	if (text == NULL || (long long)utf8_chars(text) < min)
+		return ipp_error(errp, IPP_EREFUSED, "the supplementary "
+		    "infringement reasons (--supplement) need at least %lld "
+		    "characters, %zu given (rule C7)", min,
+		    text ? utf8_chars(text) : 0);
+	return IPP_OK;
+}
+
+/* C9: a new or weak account confirms a large batch, knowing its cost. */
+static int
+check_ramp(struct ipp_store *s, const struct ipp_auth *who, size_t nurls,
+    int force, char **errp)
+{
+	struct ipp_complaint_record r;
+	long long max, min_decided, min_pct;
+	long decided;
+	int rc;
+
+	if ((rc = ipp_settings_int(s, "ramp_max_urls", &max, errp)) ||
+	    (rc = ipp_settings_int(s, "ramp_min_decided", &min_decided, errp)) ||
+	    (rc = ipp_settings_int(s, "ramp_min_success_pct", &min_pct, errp)))
+		return rc;
+	if ((long long)nurls <= max || force)
+		return IPP_OK;
+	if ((rc = ipp_complaint_record(s, who->account_id, &r, errp)))
+		return rc;
+	decided = r.removed + r.unsuccessful;
+	if (decided >= min_decided && r.removed * 100 >= min_pct * decided)
+		return IPP_OK;
+	return ipp_error(errp, IPP_EREFUSED, "a complaint of %zu URLs needs "
+	    "--force: the account has %ld decided URLs, %ld removed; "
+	    "if all %zu were rejected it would need %ld accepted URLs to "
+	    "reach 90%% (rules C9, G4)", nurls, decided, r.removed, nurls,
+	    ipp_complaint_needed(r.removed, r.unsuccessful + (long)nurls));
+}
+
+int
+ipp_complaint_check_group(struct ipp_store *s, const struct ipp_auth *who,
+    const struct ipp_complaint_request *q, struct ipp_complaint_checked *c, char **errp)
+{
+	long long hours;
+	int64_t now;
+	int rc;
+
+	if ((rc = ipp_account_require_verified(who, errp)) != IPP_OK)
+		return rc;
+	if (q->platform == NULL || !ipp_url_platform_valid(q->platform,
+	    q->region))
+		return ipp_error(errp, IPP_EREFUSED, "platform '%s'%s%s is not "
+		    "taobao, tmall, tmall-global, 1688, alibaba, aliexpress, or "
+		    "lazada with a region sg, id, my, th, ph or vn (rule C1)",
+		    q->platform ? q->platform : "", q->region ? " region " : "",
+		    q->region ? q->region : "");
+	if (q->target == NULL || (strcmp(q->target, "listing") != 0 &&
+	    strcmp(q->target, "storefront") != 0))
+		return ipp_error(errp, IPP_EREFUSED, "target must be listing or "
+		    "storefront (rule C3)");
+	if (strcmp(q->target, "storefront") == 0 &&
+	    !ipp_url_storefront_allowed(q->platform))
+		return ipp_error(errp, IPP_EREFUSED, "%s takes complaints "
+		    "against listings only; storefronts only on taobao, tmall "
+		    "and tmall-global (rule C3)", q->platform);
+	if ((rc = ipp_ipr_backing(s, who, q->ipr ? q->ipr : "", &c->ipr,
+	    errp)) != IPP_OK ||
+	    (rc = check_jurisdiction(q->platform, q->region ? q->region : "",
+	    &c->ipr, errp)) != IPP_OK)
+		return rc;
+	if ((rc = ipp_reason_get(s, q->reason ? q->reason : "", &c->reason,
+	    errp)) != IPP_OK)
+		return rc;
+	if (strcmp(c->reason.ipr_type, c->ipr.type) != 0 ||
+	    strcmp(c->reason.target, q->target) != 0)
+		return ipp_error(errp, IPP_EREFUSED, "reason '%s' is for a %s "
+		    "against a %s, not a %s against a %s: see 'ipp-complain "
+		    "reasons --type %s --target %s' (rule C4)", c->reason.code,
+		    c->reason.ipr_type, c->reason.target, c->ipr.type,
+		    q->target, c->ipr.type, q->target);
+	if ((rc = check_supplement(s, q->supplement, errp)) != IPP_OK ||
+	    (rc = ipp_clock_now(&now, errp)) != IPP_OK)
+		return rc;
+	ipp_clock_format(now, c->now);
+	/* C10: counterfeit within a day, the rest within three. */
+	if ((rc = ipp_settings_int(s, strcmp(c->reason.priority, "high") == 0 ?
+	    "target_hours_high" : "target_hours_normal", &hours, errp)))
+		return rc;
+	ipp_clock_format(now + hours * 3600, c->due);
+	return IPP_OK;
+}
+
+int
+ipp_complaint_check_size(struct ipp_store *s, const struct ipp_auth *who,
+    size_t nurls, int force, char **errp)
+{
+	long long max;
+	int rc;
+
+	if ((rc = ipp_settings_int(s, "complaint_max_urls", &max, errp)))
+		return rc;
+	if (nurls == 0 || (long long)nurls > max)
+		return ipp_error(errp, IPP_EREFUSED, "a complaint has 1 to %lld "
+		    "URLs, not %zu (rule C5)", max, nurls);
+	return check_ramp(s, who, nurls, force, errp);
+}
+
+static int
+check_request(struct ipp_store *s, const struct ipp_auth *who,
+    const struct ipp_complaint_request *q, struct ipp_complaint_checked *c, char **errp)
+{
+	int rc;
+
+	if ((rc = ipp_complaint_check_group(s, who, q, c, errp)) != IPP_OK)
+		return rc;
+	return ipp_complaint_check_size(s, who, q->nurls, q->force, errp);
+}
+
+/* C5: the complaint id of an open complaint of the account with url. */
+int
+ipp_complaint_open_duplicate(struct ipp_store *s, int64_t account, const char *canonical,
+    int64_t *complaint_id, char **errp)
+{
+	static const char sql[] = "SELECT complaint_id FROM complaint_urls"
+	    " WHERE account_id = ? AND canonical_url = ? AND state IN "
+	    OPEN_STATES;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, account);
+	sqlite3_bind_text(st, 2, canonical, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*complaint_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? IPP_OK :
+	    ipp_store_fail(s, errp, "cannot read complaints");
+}
+
+/* Why one URL cannot be filed in this complaint, or NULL. */
+static int
+refuse_url(struct ipp_store *s, const struct ipp_auth *who,
+    const struct ipp_complaint_request *q, struct ipp_complaint_url *all,
+    size_t i, char **why, char **errp)
+{
+	const struct ipp_probe_row *p = &all[i].probe;
+	const struct ipp_url *u = &p->url;
+	int64_t earlier;
+	size_t k;
+	int rc;
+
+	*why = NULL;
+	if (!p->parsed) {
+		*why = strdup(p->structure);
+		return *why ? IPP_OK : ipp_error(errp, IPP_ESYS, "out of memory");
+	}
+	if (strcmp(u->platform, q->platform) != 0 || (q->region != NULL &&
+	    strcmp(u->region, q->region) != 0))
+		*why = ipp_strdup_printf("a %s%s%s URL in a %s%s%s complaint "
+		    "(rule C1)", u->platform, u->region[0] ? "-" : "",
+		    u->region, q->platform, q->region ? "-" : "",
+		    q->region ? q->region : "");
+	else if (strcmp(u->target, q->target) != 0)
+		*why = ipp_strdup_printf("a %s URL in a complaint against a %s "
+		    "(rule C3)", u->target, q->target);
+	for (k = 0; *why == NULL && k < i; k++)
+		if (all[k].probe.parsed &&
+		    strcmp(all[k].probe.url.canonical, u->canonical) == 0)
+			*why = ipp_strdup_printf("the same listing as URL %zu of "
+			    "this complaint (rule C5)", k + 1);
+	if (*why == NULL) {
+		if ((rc = ipp_complaint_open_duplicate(s, who->account_id, u->canonical,
+		    &earlier, errp)) != IPP_OK)
+			return rc;
+		if (earlier != 0)
+			*why = ipp_strdup_printf("already in open complaint %lld "
+			    "(rule C5)", (long long)earlier);
+	}
+	if (*why == NULL && p->checked && p->check.verdict == IPP_HTTP_GONE)
+		*why = ipp_strdup_printf("no longer active (rule C6)%s%s",
+		    p->check.note[0] ? ": " : "", p->check.note);
+	else if (*why == NULL && p->checked &&
+	    p->check.verdict != IPP_HTTP_LIVE)
+		*why = ipp_strdup_printf("the live check failed: %s (rule C6)",
+		    p->check.note[0] ? p->check.note : "no answer");
+	return IPP_OK;
+}
+
+static int
+check_urls(struct ipp_store *s, const struct ipp_auth *who,
+    const struct ipp_complaint_request *q, ipp_http_progress_fn *progress,
+    void *arg, struct ipp_complaint_outcome *out, size_t *passing,
+    char **errp)
+{
+	struct ipp_probe_row *rows;
+	size_t i;
+	int rc;
+
+	*passing = 0;
+	if ((rc = ipp_probe_run(s, q->urls, q->nurls, q->check, progress, arg,
+	    &rows, errp)) != IPP_OK)
+		return rc;
+	if ((out->urls = calloc(q->nurls, sizeof(*out->urls))) == NULL) {
+		ipp_probe_free(rows, q->nurls);
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	}
+	out->nurls = q->nurls;
+	for (i = 0; i < q->nurls; i++)
+		out->urls[i].probe = rows[i];
+	free(rows);	/* the strings now belong to out */
+	for (i = 0; i < q->nurls; i++) {
+		if ((rc = refuse_url(s, who, q, out->urls, i,
+		    &out->urls[i].refusal, errp)) != IPP_OK)
+			return rc;
+		*passing += out->urls[i].refusal == NULL;
+	}
+	return IPP_OK;
+}
+
+int
+ipp_complaint_store_evidence(struct ipp_store *s,
+    const struct ipp_complaint_request *q,
+    struct ipp_complaint_checked *c, char **errp)
+{
+	size_t i;
+	int rc;
+
+	if (q->nevidence == 0)
+		return IPP_OK;
+	if ((c->evidence = calloc(q->nevidence, sizeof(*c->evidence))) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	for (i = 0; i < q->nevidence; i++)
+		if ((rc = ipp_doc_store(s, q->evidence[i], &c->evidence[i],
+		    errp)) != IPP_OK)
+			return ipp_error_prefix(errp, rc, "evidence");
+	return IPP_OK;
+}
+
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+int
+ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
+    const struct ipp_complaint_request *q, const struct ipp_complaint_checked *c,
+    const struct ipp_complaint_item *items, size_t n, int64_t *id,
+    char **errp)
+{
+	static const char complaint_sql[] = "INSERT INTO complaints"
+	    " (account_id, platform, region, ipr_id, target, reason, priority,"
+	    " supplement, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?)";
+	static const char url_sql[] = "INSERT INTO complaint_urls"
+	    " (complaint_id, account_id, url, canonical_url, listing_id, state,"
+	    " updated_at) VALUES (?, ?, ?, ?, ?, 'submitted', ?)";
+	static const char evidence_sql[] = "INSERT INTO complaint_evidence"
+	    " (complaint_id, sha256, name) VALUES (?, ?, ?)"
+	    " ON CONFLICT (complaint_id, sha256) DO NOTHING";
+	size_t i;
+	int rc;
+
+	if ((rc = ipp_store_run(s, complaint_sql, "cannot file the complaint",
+	    errp, "ittitttttt", who->account_id, q->platform, q->region,
+	    c->ipr.ipr_id, q->target, c->reason.code, c->reason.priority,
+	    q->supplement, c->due, c->now)) != IPP_OK)
+		return rc;
+	*id = sqlite3_last_insert_rowid(ipp_store_db(s));
+	for (i = 0; i < n; i++)
+		if ((rc = ipp_store_run(s, url_sql, "cannot file a URL", errp,
+		    "iitttt", *id, who->account_id, items[i].input,
+		    items[i].url->canonical, items[i].url->id, c->now)) != IPP_OK)
+			return rc;
+	for (i = 0; i < q->nevidence; i++)
+		if ((rc = ipp_doc_record(s, &c->evidence[i], c->now, errp)) ||
+		    (rc = ipp_store_run(s, evidence_sql, "cannot attach evidence",
+		    errp, "itt", *id, c->evidence[i].sha256,
+		    base_name(q->evidence[i]))) != IPP_OK)
+			return rc;
+	return IPP_OK;
+}
+
+static int
+insert_passing(struct ipp_store *s, const struct ipp_auth *who,
+    const struct ipp_complaint_request *q, const struct ipp_complaint_checked *c,
+    const struct ipp_complaint_outcome *out, int64_t *id, char **errp)
+{
+	struct ipp_complaint_item *items;
+	size_t i, n = 0;
+	int rc;
+
+	if ((items = calloc(out->nurls, sizeof(*items))) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	for (i = 0; i < out->nurls; i++) {
+		if (out->urls[i].refusal != NULL)
+			continue;
+		items[n].input = out->urls[i].probe.input;
+		items[n++].url = &out->urls[i].probe.url;
+	}
+	rc = ipp_complaint_insert(s, who, q, c, items, n, id, errp);
+	free(items);
+	return rc;
+}
+
+int
+ipp_complaint_file(struct ipp_store *s, const struct ipp_auth *who,
+    const struct ipp_complaint_request *q, int dry_run,
+    ipp_http_progress_fn *progress, void *arg,
+    struct ipp_complaint_outcome *out, char **errp)
+{
+	struct ipp_complaint_checked c;
+	size_t passing;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	if ((rc = check_request(s, who, q, &c, errp)) != IPP_OK ||
+	    (rc = check_urls(s, who, q, progress, arg, out, &passing, errp)))
+		goto done;
+	if (strcmp(c.reason.priority, "high") == 0 && q->nevidence == 0)
+		out->warning = ipp_strdup_printf("'%s' is a counterfeit reason "
+		    "and no evidence is attached (--evidence): complaints with "
+		    "evidence are decided faster (rule C7)", c.reason.code);
+	if (passing < q->nurls && (!q->drop_bad || passing == 0)) {
+		rc = ipp_error(errp, IPP_EREFUSED, "%zu of %zu URLs refused: "
+		    "nothing filed%s", q->nurls - passing, q->nurls,
+		    passing > 0 ? " (file the rest with --drop-bad)" : "");
+		goto done;
+	}
+	if (dry_run)
+		goto done;
+	/* Documents first, then the rows that name them, in one transaction. */
+	if ((rc = ipp_complaint_store_evidence(s, q, &c, errp)) != IPP_OK ||
+	    (rc = ipp_store_begin(s, errp)) != IPP_OK)
+		goto done;
+	if ((rc = insert_passing(s, who, q, &c, out, &out->complaint_id,
+	    errp)) == IPP_OK)
+		rc = ipp_store_commit(s, errp);
+	else {
+		ipp_store_rollback(s);
+		out->complaint_id = 0;
+	}
+	if (rc == IPP_OK && passing < q->nurls)
+		rc = ipp_error(errp, IPP_EREFUSED, "complaint %lld filed with "
+		    "%zu URLs; %zu refused (--drop-bad)",
+		    (long long)out->complaint_id, passing, q->nurls - passing);
+done:
+	free(c.evidence);
+	return rc;
+}
+
+void
+ipp_complaint_outcome_free(struct ipp_complaint_outcome *out)
+{
+	size_t i;
+
+	for (i = 0; i < out->nurls; i++) {
+		free(out->urls[i].probe.input);
+		free(out->urls[i].probe.structure);
+		free(out->urls[i].refusal);
+	}
+	free(out->urls);
+	free(out->warning);
+	memset(out, 0, sizeof(*out));
+}
+
+int
+ipp_complaint_write_verdict(struct ipp_tsv_writer *w,
+    const struct ipp_complaint_url *u, int64_t complaint_id, char **errp)
+{
+	const struct ipp_probe_row *p = &u->probe;
+	char id[24];
+	const char *live = !p->checked ? "unchecked" :
+	    p->check.verdict == IPP_HTTP_LIVE ? "live" :
+	    p->check.verdict == IPP_HTTP_GONE ? "gone" : "error";
+
+	snprintf(id, sizeof(id), "%lld", (long long)complaint_id);
+	ipp_tsv_write_field(w, p->input);
+	ipp_tsv_write_field(w, p->parsed ? p->url.canonical : NULL);
+	ipp_tsv_write_field(w, p->parsed ? p->url.platform : NULL);
+	ipp_tsv_write_field(w, p->parsed ? p->url.target : NULL);
+	ipp_tsv_write_field(w, p->parsed ? p->url.id : NULL);
+	ipp_tsv_write_field(w, p->structure);
+	ipp_tsv_write_field(w, live);
+	ipp_tsv_write_field(w, u->refusal ? u->refusal : "ok");
+	ipp_tsv_write_field(w, complaint_id && !u->refusal ? id : NULL);
+	return ipp_tsv_end_row(w, errp);
+}
+
+static int
+write_rows(struct ipp_store *s, sqlite3_stmt *st, size_t ncolumns,
+    struct ipp_tsv_writer *w, long *count, char **errp)
+{
+	size_t i;
+	int rc;
+
+	*count = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < ncolumns; i++)
+			ipp_tsv_write_field(w,
+			    (const char *)sqlite3_column_text(st, (int)i));
+		if ((rc = ipp_tsv_end_row(w, errp)) != IPP_OK) {
+			sqlite3_reset(st);
+			return rc;
+		}
+		(*count)++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? IPP_OK :
+	    ipp_store_fail(s, errp, "cannot read complaints");
+}
+
+/* Binds the filter: ?1 account or NULL (handler), ?2 state, ?3 platform,
+ * ?4 since, ?5 complaint. */
+static void
+bind_filter(sqlite3_stmt *st, const struct ipp_auth *who,
+    const struct ipp_complaint_filter *f)
+{
+	if (who->role != IPP_ROLE_HANDLER)
+		sqlite3_bind_int64(st, 1, who->account_id);
+	ipp_store_bind_text(st, 2, f->state);
+	ipp_store_bind_text(st, 3, f->platform);
+	ipp_store_bind_text(st, 4, f->since);
+	if (f->complaint_id > 0)
+		sqlite3_bind_int64(st, 5, f->complaint_id);
+}
+
+int
+ipp_complaint_list(struct ipp_store *s, const struct ipp_auth *who,
+    const struct ipp_complaint_filter *f, struct ipp_tsv_writer *w,
+    long *count, char **errp)
+{
+	/* A complaint is open while any URL is not final (C11). */
+	static const char sql[] = "SELECT * FROM (SELECT c.complaint_id,"
+	    " c.platform, c.region, c.ipr_id, c.target, c.reason,"
+	    " CASE WHEN SUM(CASE WHEN u.state IN " OPEN_STATES
+	    "  THEN 1 ELSE 0 END) > 0 THEN 'open'"
+	    "  WHEN SUM(CASE WHEN u.state = 'withdrawn' THEN 1 ELSE 0 END)"
+	    "  = COUNT(*) THEN 'withdrawn' ELSE 'closed' END AS state,"
+	    " COUNT(*) AS urls, c.created_at, c.priority, c.due_at"
+	    " FROM complaints c JOIN complaint_urls u"
+	    " ON u.complaint_id = c.complaint_id"
+	    " WHERE (?1 IS NULL OR c.account_id = ?1)"
+	    " AND (?3 IS NULL OR c.platform = ?3)"
+	    " AND (?4 IS NULL OR c.created_at >= ?4)"
+	    " AND (?5 IS NULL OR c.complaint_id = ?5)"
+	    " GROUP BY c.complaint_id, c.platform, c.region, c.ipr_id,"
+	    " c.target, c.reason, c.created_at, c.priority, c.due_at) AS v"
+	    " WHERE (?2 IS NULL OR v.state = ?2) ORDER BY v.complaint_id";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (f->state != NULL && strcmp(f->state, "open") != 0 &&
+	    strcmp(f->state, "closed") != 0 &&
+	    strcmp(f->state, "withdrawn") != 0)
+		return ipp_error(errp, IPP_EUSAGE, "a complaint is open, closed "
+		    "or withdrawn, not '%s'", f->state);
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	bind_filter(st, who, f);
+	return write_rows(s, st, ipp_complaint_ncolumns, w, count, errp);
+}
+
+static int
+valid_url_state(const char *state)
+{
+	static const char *const states[] = { "submitted", "rejected",
+		"pending-counter", "countered", "counter-rejected", "removed",
+		"restored", "withdrawn", NULL };
+	const char *const *p;
+
+	for (p = states; *p != NULL; p++)
+		if (strcmp(*p, state) == 0)
+			return 1;
+	return 0;
+}
+
+int
+ipp_complaint_urls(struct ipp_store *s, const struct ipp_auth *who,
+    const struct ipp_complaint_filter *f, struct ipp_tsv_writer *w,
+    long *count, char **errp)
+{
+	static const char sql[] = "SELECT u.url_id, u.complaint_id, u.url,"
+	    " u.canonical_url, u.state, u.updated_at FROM complaint_urls u"
+	    " JOIN complaints c ON c.complaint_id = u.complaint_id"
+	    " WHERE (?1 IS NULL OR u.account_id = ?1)"
+	    " AND (?2 IS NULL OR u.state = ?2)"
+	    " AND (?3 IS NULL OR c.platform = ?3)"
+	    " AND (?4 IS NULL OR c.created_at >= ?4)"
+	    " AND (?5 IS NULL OR u.complaint_id = ?5)"
+	    " ORDER BY u.url_id";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (f->state != NULL && !valid_url_state(f->state))
+		return ipp_error(errp, IPP_EUSAGE, "no URL state '%s': "
+		    "submitted, rejected, pending-counter, countered, "
+		    "counter-rejected, removed, restored or withdrawn", f->state);
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	bind_filter(st, who, f);
+	return write_rows(s, st, ipp_complaint_url_ncolumns, w, count, errp);
+}
+
+int
+ipp_complaint_withdraw(struct ipp_store *s, const struct ipp_auth *who,
+    int64_t id, char **errp)
+{
+	static const char owner_sql[] = "SELECT account_id FROM complaints"
+	    " WHERE complaint_id = ?";
+	static const char move_sql[] = "INSERT INTO url_moves (url_id,"
+	    " from_state, to_state, actor_id, reason, at) SELECT url_id, state,"
+	    " 'withdrawn', ?, NULL, ? FROM complaint_urls WHERE complaint_id = ?"
+	    " AND state IN " OPEN_STATES;
+	static const char set_sql[] = "UPDATE complaint_urls SET state ="
+	    " 'withdrawn', updated_at = ? WHERE complaint_id = ? AND state IN "
+	    OPEN_STATES;
+	char now[IPP_TIME_LEN + 1];
+	sqlite3_stmt *st;
+	int rc, own;
+
+	if ((rc = ipp_clock_now_text(now, errp)) != IPP_OK ||
+	    (rc = ipp_store_begin(s, errp)) != IPP_OK)
+		return rc;
+	if ((rc = ipp_store_stmt(s, owner_sql, &st, errp)) != IPP_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	own = sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_int64(st, 0) == who->account_id;
+	sqlite3_reset(st);
+	if (!own) {
+		rc = ipp_error(errp, IPP_ENOTFOUND, "no complaint %lld",
+		    (long long)id);
+		goto fail;
+	}
+	if ((rc = ipp_store_run(s, move_sql, "cannot withdraw", errp, "iti",
+	    who->account_id, now, id)) != IPP_OK ||
+	    (rc = ipp_store_run(s, set_sql, "cannot withdraw", errp, "ti", now,
+	    id)) != IPP_OK)
+		goto fail;
+	if (ipp_store_changes(s) == 0) {
+		rc = ipp_error(errp, IPP_EREFUSED, "every URL of complaint %lld "
+		    "is final already: nothing to withdraw (rule C11)",
+		    (long long)id);
+		goto fail;
+	}
+	return ipp_store_commit(s, errp);
+fail:
+	ipp_store_rollback(s);
+	return rc;
+}
