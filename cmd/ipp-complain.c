@@ -1,0 +1,624 @@
+/*
+ * ipp-complain: complaints against listings and storefronts (C1-C12).
+ * probe vets URLs (C5, C6) before anything is filed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libgen.h>
+
+#include "bulk.h"
+#include "cli.h"
+#include "common.h"
+#include "complaint.h"
+#include "err.h"
+#include "notice.h"
+#include "probe.h"
+#include "reason.h"
+#include "banned.h"
+
+static int run_new(struct cmd *, int, char **);
+static int run_check(struct cmd *, int, char **);
+static int run_import(struct cmd *, int, char **);
+static int run_list(struct cmd *, int, char **);
+static int run_show(struct cmd *, int, char **);
+static int run_urls(struct cmd *, int, char **);
+static int run_withdraw(struct cmd *, int, char **);
+static int run_form(struct cmd *, int, char **);
+static int run_reasons(struct cmd *, int, char **);
+static int run_probe(struct cmd *, int, char **);
+
+#define NEW_OPTIONS "--platform platform [--region region] --ipr ipr " \
+	"--target target --reason code --supplement text " \
+	"[--evidence file ...] [--no-check] [--force] [--drop-bad] [url ...]"
+
+static const struct cmd_command commands[] = {
+	{ "new", run_new, "new " NEW_OPTIONS },
+	{ "check", run_check, "check " NEW_OPTIONS },
+	{ "import", run_import, "import [--dry-run] [--no-check] [--force] "
+	    "[--drop-bad] file" },
+	{ "list", run_list, "list [--state state] [--platform platform] "
+	    "[--since date]" },
+	{ "show", run_show, "show complaint_id" },
+	{ "urls", run_urls, "urls [--state state] [--platform platform]" },
+	{ "withdraw", run_withdraw, "withdraw [complaint_id ...]" },
+	{ "form", run_form, "form --email email --name name --platform platform "
+	    "[--region region] --right-description text --reason code url ..." },
+	{ "reasons", run_reasons, "reasons [--type type] [--target target] "
+	    "[--load file]" },
+	{ "probe", run_probe, "probe [--no-check] [url ...]" },
+};
+
+/* A progress line on stderr, rewritten in place, when it is a terminal. */
+static void
+show_progress(void *arg, size_t done, size_t total, size_t live,
+    size_t gone, size_t error)
+{
+	fprintf(stderr, "\r%s: %zu/%zu checked: %zu live, %zu gone, "
+	    "%zu error%s", (const char *)arg, done, total, live, gone, error,
+	    done == total ? "\n" : "");
+}
+
+static int
+take_no_check(int ch, const char *arg, void *p)
+{
+	if (ch != 'n')
+		return -1;
+	*(int *)p = 0;
+	return 0;
+}
+
+struct probe_result {
+	struct ipp_probe_row	*rows;		/* verdicts, input order */
+	size_t			 n;		/* rows */
+	int			 failed;	/* any row refused */
+};
+
+static int
+probe_rows(struct cmd *c, struct ipp_tsv_writer *w, void *p)
+{
+	struct probe_result *pr = p;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < pr->n; i++) {
+		if ((rc = ipp_probe_write_row(w, &pr->rows[i], &c->err)))
+			return rc;
+		pr->failed |= ipp_probe_row_failed(&pr->rows[i]);
+	}
+	return IPP_OK;
+}
+
+/*
+ * The store is optional here: its settings are used when there is one,
+ * built-in defaults otherwise, so probe works before any account exists.
+ */
+static struct ipp_store *
+optional_store(struct cmd *c)
+{
+	char *path = NULL;
+
+	if (ipp_store_path(&path, c->store_arg, NULL) == IPP_OK &&
+	    access(path, F_OK) == 0)
+		cmd_open_store(c, 0);
+	free(path);
+	return c->store;
+}
+
+static int
+run_probe(struct cmd *c, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "no-check", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct probe_result pr = { NULL, 0, 0 };
+	char **urls = NULL;
+	size_t nurls = 0;
+	int check = 1, rc, i;
+
+	i = cmd_parse(c, "probe", argc, argv, longs, take_no_check, &check);
+	if (i == argc)
+		rc = ipp_probe_read(stdin, "<stdin>", &urls, &nurls, &c->err);
+	else
+		rc = ipp_probe_read_args(argv + i, (size_t)(argc - i), &urls,
+		    &nurls, &c->err);
+	if (rc == IPP_OK) {
+		optional_store(c);
+		if (c->err != NULL) {
+			ipp_probe_free_urls(urls, nurls);
+			return cmd_fail(c, IPP_ESTORE);
+		}
+		rc = ipp_probe_run(c->store, urls, nurls, check,
+		    isatty(STDERR_FILENO) ? show_progress : NULL,
+		    (void *)c->prog, &pr.rows, &c->err);
+	}
+	pr.n = nurls;
+	ipp_probe_free_urls(urls, nurls);
+	if (rc == IPP_OK)
+		rc = cmd_write_tsv(c, ipp_probe_columns, ipp_probe_ncolumns,
+		    probe_rows, &pr);
+	ipp_probe_free(pr.rows, pr.n);
+	if (rc != IPP_OK)
+		return cmd_fail(c, rc);
+	return pr.failed ? IPP_EXIT_FAIL : 0;
+}
+
+/* ---- filing ---- */
+
+struct new_options {
+	struct ipp_complaint_request	 q;		/* being filled */
+	const char			**evidence;	/* --evidence paths */
+	size_t				 nevidence;
+};
+
+static int
+take_new(int ch, const char *arg, void *p)
+{
+	struct new_options *o = p;
+	const char **grown;
+
+	switch (ch) {
+	case 'p': o->q.platform = arg; break;
+	case 'r': o->q.region = arg; break;
+	case 'i': o->q.ipr = arg; break;
+	case 't': o->q.target = arg; break;
+	case 'R': o->q.reason = arg; break;
+	case 's': o->q.supplement = arg; break;
+	case 'n': o->q.check = 0; break;
+	case 'f': o->q.force = 1; break;
+	case 'd': o->q.drop_bad = 1; break;
+	case 'e':
+		grown = realloc(o->evidence, (o->nevidence + 1) *
+		    sizeof(*grown));
+		if (grown == NULL)
+			return -1;
+		o->evidence = grown;
+		o->evidence[o->nevidence++] = arg;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+static const struct option new_longs[] = {
+	{ "platform", required_argument, NULL, 'p' },
+	{ "region", required_argument, NULL, 'r' },
+	{ "ipr", required_argument, NULL, 'i' },
+	{ "target", required_argument, NULL, 't' },
+	{ "reason", required_argument, NULL, 'R' },
+	{ "supplement", required_argument, NULL, 's' },
+	{ "evidence", required_argument, NULL, 'e' },
+	{ "no-check", no_argument, NULL, 'n' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "drop-bad", no_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+verdict_rows(struct cmd *c, struct ipp_tsv_writer *w, void *p)
+{
+	const struct ipp_complaint_outcome *out = p;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < out->nurls; i++)
+		if ((rc = ipp_complaint_write_verdict(w, &out->urls[i],
+		    out->complaint_id, &c->err)) != IPP_OK)
+			return rc;
+	return IPP_OK;
+}
+
+/* new and check: the same checks; check writes nothing. */
+static int
+file_or_check(struct cmd *c, const char *name, int argc, char **argv,
+    int dry_run)
+{
+	struct ipp_complaint_outcome out;
+	struct new_options o;
+	struct ipp_auth who;
+	char **urls = NULL;
+	size_t nurls = 0;
+	int rc, rc2, i;
+
+	memset(&o, 0, sizeof(o));
+	o.q.check = 1;
+	i = cmd_parse(c, name, argc, argv, new_longs, take_new, &o);
+	o.q.evidence = o.evidence;
+	o.q.nevidence = o.nevidence;
+	rc = i < argc ? ipp_probe_read_args(argv + i, (size_t)(argc - i), &urls,
+	    &nurls, &c->err) : ipp_probe_read(stdin, "<stdin>", &urls, &nurls,
+	    &c->err);
+	o.q.urls = urls;
+	o.q.nurls = nurls;
+	if (rc == IPP_OK)
+		rc = cmd_signed_in(c, &who);
+	memset(&out, 0, sizeof(out));
+	if (rc == IPP_OK)
+		rc = ipp_complaint_file(c->store, &who, &o.q, dry_run,
+		    isatty(STDERR_FILENO) ? show_progress : NULL,
+		    (void *)c->prog, &out, &c->err);
+	if (out.warning != NULL)
+		fprintf(stderr, "%s: warning: %s\n", c->prog, out.warning);
+	if (out.nurls > 0 && (rc2 = cmd_write_tsv(c,
+	    ipp_complaint_verdict_columns, ipp_complaint_verdict_ncolumns,
+	    verdict_rows, &out)) != IPP_OK && rc == IPP_OK)
+		rc = rc2;
+	if (rc == IPP_OK && !dry_run)
+		fprintf(stderr, "%s: filed complaint %lld\n", c->prog,
+		    (long long)out.complaint_id);
+	ipp_complaint_outcome_free(&out);
+	ipp_probe_free_urls(urls, nurls);
+	free(o.evidence);
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
+}
+
+static int
+run_new(struct cmd *c, int argc, char **argv)
+{
+	return file_or_check(c, "new", argc, argv, 0);
+}
+
+static int
+run_check(struct cmd *c, int argc, char **argv)
+{
+	return file_or_check(c, "check", argc, argv, 1);
+}
+
+static int
+take_import(int ch, const char *arg, void *p)
+{
+	struct ipp_bulk_options *o = p;
+
+	switch (ch) {
+	case 'y': o->dry_run = 1; break;
+	case 'n': o->check = 0; break;
+	case 'f': o->force = 1; break;
+	case 'd': o->drop_bad = 1; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+static void
+print_refusal(void *arg, const char *file, unsigned long line,
+    const char *message)
+{
+	fprintf(stderr, "%s: %s:%lu: %s\n", (const char *)arg, file, line,
+	    message);
+}
+
+struct import_output {
+	struct cmd		*c;	/* for errors */
+	struct ipp_tsv_writer	*w;	/* one row per complaint */
+};
+
+static int
+print_complaint(void *arg, int64_t id, const struct ipp_complaint_request *q,
+    int64_t ipr_id, size_t nurls)
+{
+	struct import_output *io = arg;
+	char id_text[24], ipr_text[24], n_text[24];
+
+	snprintf(id_text, sizeof(id_text), "%lld", (long long)id);
+	snprintf(ipr_text, sizeof(ipr_text), "%lld", (long long)ipr_id);
+	snprintf(n_text, sizeof(n_text), "%zu", nurls);
+	const char *row[] = { id ? id_text : NULL, q->platform, q->region,
+		ipr_text, q->target, q->reason, n_text };
+	return ipp_tsv_write_row(io->w, row, &io->c->err);
+}
+
+static void
+import_refusal(void *arg, const char *file, unsigned long line,
+    const char *message)
+{
+	struct import_output *io = arg;
+
+	print_refusal((void *)io->c->prog, file, line, message);
+}
+
+static int
+run_import(struct cmd *c, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "dry-run", no_argument, NULL, 'y' },
+		{ "no-check", no_argument, NULL, 'n' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "drop-bad", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const columns[] = { "complaint_id", "platform",
+		"region", "ipr_id", "target", "reason", "urls" };
+	struct ipp_bulk_options o = { .check = 1 };
+	struct import_output io = { c, NULL };
+	struct ipp_bulk_result res;
+	struct ipp_auth who;
+	char *copy = NULL;
+	FILE *fp = stdin;
+	int rc, rc2, i, from_stdin;
+
+	i = cmd_parse(c, "import", argc, argv, longs, take_import, &o);
+	if (argc - i != 1)
+		return cmd_usage(c, "import", "import needs one file (- for "
+		    "standard input)");
+	from_stdin = strcmp(argv[i], "-") == 0;
+	if ((rc = cmd_signed_in(c, &who)) != IPP_OK)
+		return cmd_fail(c, rc);
+	if (!from_stdin && (fp = fopen(argv[i], "re")) == NULL) {
+		ipp_error(&c->err, IPP_EINPUT, "cannot open '%s': %m", argv[i]);
+		return cmd_fail(c, IPP_EINPUT);
+	}
+	if ((copy = strdup(argv[i])) == NULL) {
+		rc = ipp_error(&c->err, IPP_ESYS, "out of memory");
+		goto out;
+	}
+	/* Evidence paths in the file are relative to the file. */
+	o.basedir = from_stdin ? "." : dirname(copy);
+	o.progress = isatty(STDERR_FILENO) ? show_progress : NULL;
+	o.progress_arg = (void *)c->prog;
+	if ((rc = ipp_tsv_writer_open(&io.w, stdout, columns, 7, &c->err)))
+		goto out;
+	rc = ipp_bulk_import(c->store, &who, fp, from_stdin ? "<stdin>" :
+	    argv[i], &o, import_refusal, print_complaint, &io, &res, &c->err);
+	rc2 = ipp_tsv_writer_close(io.w, rc == IPP_OK ? &c->err : NULL);
+	if (rc == IPP_OK)
+		rc = rc2;
+	fprintf(stderr, "%s: %s: %ld rows, %ld refused; %ld complaints of "
+	    "%ld URLs %s\n", c->prog, argv[i], res.rows, res.refused,
+	    res.complaints, res.urls, o.dry_run ? "would be filed" :
+	    rc == IPP_OK || o.drop_bad ? "filed" : "not filed");
+out:
+	free(copy);
+	if (!from_stdin)
+		fclose(fp);
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
+}
+
+/* ---- listing ---- */
+
+struct list_args {
+	struct ipp_auth			 who;		/* the caller */
+	struct ipp_complaint_filter	 f;		/* what to list */
+	long				 count;		/* rows written */
+};
+
+static int
+take_filter(int ch, const char *arg, void *p)
+{
+	struct ipp_complaint_filter *f = p;
+
+	if (ch == 's')
+		f->state = arg;
+	else if (ch == 'p')
+		f->platform = arg;
+	else if (ch == 'S')
+		f->since = arg;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+list_rows(struct cmd *c, struct ipp_tsv_writer *w, void *p)
+{
+	struct list_args *a = p;
+
+	return ipp_complaint_list(c->store, &a->who, &a->f, w, &a->count,
+	    &c->err);
+}
+
+static int
+url_rows(struct cmd *c, struct ipp_tsv_writer *w, void *p)
+{
+	struct list_args *a = p;
+
+	return ipp_complaint_urls(c->store, &a->who, &a->f, w, &a->count,
+	    &c->err);
+}
+
+static int
+list_with(struct cmd *c, struct list_args *a, int urls)
+{
+	int rc;
+
+	if ((rc = cmd_signed_in(c, &a->who)) == IPP_OK)
+		rc = urls ? cmd_write_tsv(c, ipp_complaint_url_columns,
+		    ipp_complaint_url_ncolumns, url_rows, a) :
+		    cmd_write_tsv(c, ipp_complaint_columns,
+		    ipp_complaint_ncolumns, list_rows, a);
+	if (rc != IPP_OK)
+		return cmd_fail(c, rc);
+	return a->count > 0 ? 0 : IPP_EXIT_FAIL;
+}
+
+static int
+run_list(struct cmd *c, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "state", required_argument, NULL, 's' },
+		{ "platform", required_argument, NULL, 'p' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct list_args a;
+
+	memset(&a, 0, sizeof(a));
+	if (cmd_parse(c, "list", argc, argv, longs, take_filter, &a.f) != argc)
+		return cmd_usage(c, "list", "list takes no operands");
+	return list_with(c, &a, 0);
+}
+
+static int
+run_urls(struct cmd *c, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "state", required_argument, NULL, 's' },
+		{ "platform", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct list_args a;
+
+	memset(&a, 0, sizeof(a));
+	if (cmd_parse(c, "urls", argc, argv, longs, take_filter, &a.f) != argc)
+		return cmd_usage(c, "urls", "urls takes no operands");
+	return list_with(c, &a, 1);
+}
+
+static int
+run_show(struct cmd *c, int argc, char **argv)
+{
+	struct list_args a;
+	int i;
+
+	memset(&a, 0, sizeof(a));
+	i = cmd_parse(c, "show", argc, argv, NULL, NULL, NULL);
+	if (argc - i != 1 || ipp_cli_parse_id(argv[i], &a.f.complaint_id))
+		return cmd_usage(c, "show", "show needs one complaint id");
+	return list_with(c, &a, 1);
+}
+
+static int
+withdraw_one(struct cmd *c, int64_t id, void *arg)
+{
+	return ipp_complaint_withdraw(c->store, arg, id, &c->err);
+}
+
+static int
+run_withdraw(struct cmd *c, int argc, char **argv)
+{
+	struct ipp_auth who;
+	int rc, i;
+
+	i = cmd_parse(c, "withdraw", argc, argv, NULL, NULL, NULL);
+	if ((rc = cmd_signed_in(c, &who)) != IPP_OK)
+		return cmd_fail(c, rc);
+	return cmd_each_id(c, argc - i, argv + i, "complaint_id", "state",
+	    "withdrawn", withdraw_one, &who);
+}
+
+/* ---- the standalone form and the catalog ---- */
+
+static int
+take_form(int ch, const char *arg, void *p)
+{
+	struct ipp_notice_request *r = p;
+
+	switch (ch) {
+	case 'e': r->email = arg; break;
+	case 'N': r->name = arg; break;
+	case 'p': r->platform = arg; break;
+	case 'r': r->region = arg; break;
+	case 'D': r->right_description = arg; break;
+	case 'R': r->reason = arg; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+static int
+run_form(struct cmd *c, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "email", required_argument, NULL, 'e' },
+		{ "name", required_argument, NULL, 'N' },
+		{ "platform", required_argument, NULL, 'p' },
+		{ "region", required_argument, NULL, 'r' },
+		{ "right-description", required_argument, NULL, 'D' },
+		{ "reason", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ipp_notice_request r;
+	int64_t id = 0;
+	int rc, i;
+
+	memset(&r, 0, sizeof(r));
+	i = cmd_parse(c, "form", argc, argv, longs, take_form, &r);
+	r.urls = argv + i;
+	r.nurls = (size_t)(argc - i);
+	if ((rc = cmd_open_store(c, 0)) == IPP_OK)
+		rc = ipp_notice_file(c->store, &r, &id, &c->err);
+	if (rc != IPP_OK)
+		return cmd_fail(c, rc);
+	printf("notice_id\turls\n%lld\t%zu\n", (long long)id, r.nurls);
+	return 0;
+}
+
+struct reasons_args {
+	const char	*type;		/* --type */
+	const char	*target;	/* --target */
+	const char	*load;		/* --load FILE */
+};
+
+static int
+take_reasons(int ch, const char *arg, void *p)
+{
+	struct reasons_args *a = p;
+
+	if (ch == 'T')
+		a->type = arg;
+	else if (ch == 't')
+		a->target = arg;
+	else if (ch == 'l')
+		a->load = arg;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+reason_rows(struct cmd *c, struct ipp_tsv_writer *w, void *p)
+{
+	struct reasons_args *a = p;
+
+	return ipp_reason_list(c->store, a->type, a->target, w, &c->err);
+}
+
+static int
+run_reasons(struct cmd *c, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "type", required_argument, NULL, 'T' },
+		{ "target", required_argument, NULL, 't' },
+		{ "load", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct reasons_args a = { NULL, NULL, NULL };
+	struct ipp_auth who;
+	FILE *fp;
+	int rc;
+
+	if (cmd_parse(c, "reasons", argc, argv, longs, take_reasons, &a) != argc)
+		return cmd_usage(c, "reasons", "reasons takes no operands");
+	if (a.load == NULL) {
+		if ((rc = cmd_open_store(c, 0)) == IPP_OK)
+			rc = cmd_write_tsv(c, ipp_reason_columns,
+			    ipp_reason_ncolumns, reason_rows, &a);
+		return rc != IPP_OK ? cmd_fail(c, rc) : 0;
+	}
+	if ((rc = cmd_handler(c, &who)) != IPP_OK)
+		return cmd_fail(c, rc);
+	if ((fp = fopen(a.load, "re")) == NULL) {
+		ipp_error(&c->err, IPP_EINPUT, "cannot open '%s': %m", a.load);
+		return cmd_fail(c, IPP_EINPUT);
+	}
+	rc = ipp_reason_load(c->store, fp, a.load, &c->err);
+	fclose(fp);
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	return cmd_main("ipp-complain", commands,
+	    sizeof(commands) / sizeof(commands[0]), argc, argv);
+}
