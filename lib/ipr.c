@@ -1506,7 +1506,11 @@ ipp_ipr_backing(struct ipp_store *s, const struct ipp_auth *who,
 	int rc, own = 0;
 
 	memset(b, 0, sizeof(*b));
-	if ((rc = ipp_ipr_resolve(s, who, id_or_label, &b->ipr_id, errp)) ||
+	if ((rc = ipp_ipr_resolve(s, who, id_or_label, &b->ipr_id, errp)) ==
+	    IPP_ENOTFOUND)
+		return ipp_error(errp, IPP_EREFUSED, "no IPR '%s' of the "
+		    "account (rule I7)", id_or_label);
+	if (rc != IPP_OK ||
 	    (rc = today_and_now(today, now, errp)) != IPP_OK ||
 	    (rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
