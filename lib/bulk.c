@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,7 @@ struct item {
 };
 
 struct group {
+	uint64_t		 hash;		/* of key[0..4], to find it fast */
 	char			*key[6];	/* platform..reason, supplement */
 	char			*error;		/* why every row is refused */
 	struct ipp_complaint_checked checked;	/* its request, checked */
@@ -107,16 +109,36 @@ group_request(const struct group *g)
 	return q;
 }
 
+/* FNV-1a over the row's five grouping fields. */
+static uint64_t
+row_hash(const struct bulk *b)
+{
+	uint64_t h = 14695981039346656037ULL;
+	const unsigned char *p;
+	size_t k;
+
+	for (k = 0; k < 5; k++) {
+		p = (const unsigned char *)field(b, (enum column)(C_PLATFORM + k));
+		for (; p != NULL && *p != '\0'; p++)
+			h = (h ^ *p) * 1099511628211ULL;
+		h = (h ^ 0xff) * 1099511628211ULL;	/* field separator */
+	}
+	return h;
+}
+
 /* The row's group, made and checked (A5, C1-C4, C7, I7) when new. */
 static int
 find_group(struct bulk *b, struct group **gp, char **errp)
 {
 	struct ipp_complaint_request q;
 	struct group *g, *grown;
+	uint64_t hash = row_hash(b);
 	char *why = NULL;
 	size_t i, k;
 
 	for (i = 0; i < b->ngroups; i++) {
+		if (b->groups[i].hash != hash)
+			continue;
 		for (k = 0; k < 5 && same(b->groups[i].key[k],
 		    field(b, (enum column)(C_PLATFORM + k))); k++)
 			;
@@ -131,6 +153,7 @@ find_group(struct bulk *b, struct group **gp, char **errp)
 	b->groups = grown;
 	g = &b->groups[b->ngroups++];
 	memset(g, 0, sizeof(*g));
+	g->hash = hash;
 	for (k = 0; k < 6; k++)
 		if (field(b, (enum column)(C_PLATFORM + k)) != NULL &&
 		    (g->key[k] = strdup(field(b,

@@ -13,9 +13,6 @@
 #include "settings.h"
 #include "banned.h"
 
-/* URL states that are not final (DOMAIN.md's diagram). */
-#define OPEN_STATES "('submitted', 'pending-counter', 'countered'," \
-	" 'counter-rejected')"
 
 const char *const ipp_complaint_verdict_columns[] = {
 	"url", "canonical_url", "platform", "target", "listing_id",
@@ -252,8 +249,7 @@ ipp_complaint_open_duplicate(struct ipp_store *s, int64_t account, const char *c
     int64_t *complaint_id, char **errp)
 {
 	static const char sql[] = "SELECT complaint_id FROM complaint_urls"
-	    " WHERE account_id = ? AND canonical_url = ? AND state IN "
-	    OPEN_STATES;
+	    " WHERE account_id = ? AND canonical_url = ? AND " IPP_URL_OPEN;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -567,7 +563,7 @@ ipp_complaint_list(struct ipp_store *s, const struct ipp_auth *who,
 	/* A complaint is open while any URL is not final (C11). */
 	static const char sql[] = "SELECT * FROM (SELECT c.complaint_id,"
 	    " c.platform, c.region, c.ipr_id, c.target, c.reason,"
-	    " CASE WHEN SUM(CASE WHEN u.state IN " OPEN_STATES
+	    " CASE WHEN SUM(CASE WHEN " IPP_URL_OPEN
 	    "  THEN 1 ELSE 0 END) > 0 THEN 'open'"
 	    "  WHEN SUM(CASE WHEN u.state = 'withdrawn' THEN 1 ELSE 0 END)"
 	    "  = COUNT(*) THEN 'withdrawn' ELSE 'closed' END AS state,"
@@ -645,10 +641,10 @@ ipp_complaint_withdraw(struct ipp_store *s, const struct ipp_auth *who,
 	static const char move_sql[] = "INSERT INTO url_moves (url_id,"
 	    " from_state, to_state, actor_id, reason, at) SELECT url_id, state,"
 	    " 'withdrawn', ?, NULL, ? FROM complaint_urls WHERE complaint_id = ?"
-	    " AND state IN " OPEN_STATES;
+	    " AND " IPP_URL_OPEN;
 	static const char set_sql[] = "UPDATE complaint_urls SET state ="
-	    " 'withdrawn', updated_at = ? WHERE complaint_id = ? AND state IN "
-	    OPEN_STATES;
+	    " 'withdrawn', updated_at = ? WHERE complaint_id = ? AND "
+	    IPP_URL_OPEN;
 	char now[IPP_TIME_LEN + 1];
 	sqlite3_stmt *st;
 	int rc, own;

@@ -20,6 +20,14 @@
 #include "store.h"
 #include "tsv.h"
 
+/*
+ * The URL states that are not final (DOMAIN.md's diagram), as an SQL
+ * condition on a column named state.  The partial index that keeps a
+ * listing in one open complaint (C5) is defined with this very text.
+ */
+#define IPP_URL_OPEN "(state = 'submitted' OR state = 'pending-counter'" \
+	" OR state = 'countered' OR state = 'counter-rejected')"
+
 /* What ipp-complain new and check collect. */
 struct ipp_complaint_request {
 	const char		*platform;	/* C1 */

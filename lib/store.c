@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -352,13 +353,20 @@ ipp_store_column_dup(sqlite3_stmt *st, int i)
 static void
 bind_args(sqlite3_stmt *st, const char *types, va_list ap)
 {
+	const char *text;
 	int i;
 
 	for (i = 0; types[i] != '\0'; i++) {
-		if (types[i] == 'i')
+		if (types[i] == 'i') {
 			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			continue;
+		}
+		/* Static: the statement runs and resets before we return. */
+		text = va_arg(ap, const char *);
+		if (text == NULL)
+			sqlite3_bind_null(st, i + 1);
 		else
-			ipp_store_bind_text(st, i + 1, va_arg(ap, const char *));
+			sqlite3_bind_text(st, i + 1, text, -1, SQLITE_STATIC);
 	}
 }
 

@@ -686,8 +686,13 @@ concurrent(int n, int concurrency, int per_host, long want_peak)
 	if (peak > want_peak || peak < want_peak / 2)
 		fail_msg("%ld requests at once, want up to %ld:\n%s", peak,
 		    want_peak, stats);
-	if (stat_of(stats, "conns_peak") > want_peak)
-		fail_msg("more than %ld connections:\n%s", want_peak, stats);
+	/*
+	 * The server sees a connection until it reads its close, so a new
+	 * one may overlap an old one briefly: requests at once (above) is
+	 * the exact measure; connections only catch a runaway.
+	 */
+	if (stat_of(stats, "conns_peak") > 2 * want_peak)
+		fail_msg("more than %ld connections:\n%s", 2 * want_peak, stats);
 	free(stats);
 	free(urls);
 	free(ck);
