@@ -755,29 +755,6 @@ ipp_account_decide(struct ipp_store *s, const struct ipp_auth *who,
 	return rc;
 }
 
-static int
-write_rows(struct ipp_store *s, sqlite3_stmt *st, int ncolumns,
-    struct ipp_tsv_writer *w, long *nrows, char **errp)
-{
-	int rc, i;
-
-	*nrows = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < ncolumns; i++)
-			ipp_tsv_write_field(w,
-			    (const char *)sqlite3_column_text(st, i));
-		if ((rc = ipp_tsv_end_row(w, errp)) != IPP_OK) {
-			sqlite3_reset(st);
-			return rc;
-		}
-		(*nrows)++;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return ipp_store_fail(s, errp, "cannot read accounts");
-	return IPP_OK;
-}
-
 int
 ipp_account_whoami(struct ipp_store *s, const struct ipp_auth *who,
     struct ipp_tsv_writer *w, char **errp)
@@ -790,7 +767,7 @@ ipp_account_whoami(struct ipp_store *s, const struct ipp_auth *who,
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, who->account_id);
-	return write_rows(s, st, (int)ipp_account_ncolumns, w, &n, errp);
+	return ipp_store_write_rows(s, st, w, &n, errp);
 }
 
 static const char *const states[] = { "unverified", "active",
@@ -816,7 +793,7 @@ ipp_account_list(struct ipp_store *s, const struct ipp_auth *who,
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	ipp_store_bind_text(st, 1, state);
-	if ((rc = write_rows(s, st, (int)ipp_account_ncolumns, w, &n, errp)))
+	if ((rc = ipp_store_write_rows(s, st, w, &n, errp)))
 		return rc;
 	return n > 0 ? IPP_OK : IPP_ENOTFOUND;
 }
@@ -839,8 +816,7 @@ ipp_account_history(struct ipp_store *s, const struct ipp_auth *who,
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	if ((rc = write_rows(s, st, (int)ipp_account_history_ncolumns, w, &n,
-	    errp)) != IPP_OK)
+	if ((rc = ipp_store_write_rows(s, st, w, &n, errp)) != IPP_OK)
 		return rc;
 	return n > 0 ? IPP_OK : ipp_error(errp, IPP_ENOTFOUND,
 	    "no account %lld", (long long)id);

@@ -517,29 +517,6 @@ ipp_complaint_write_verdict(struct ipp_tsv_writer *w,
 	return ipp_tsv_end_row(w, errp);
 }
 
-static int
-write_rows(struct ipp_store *s, sqlite3_stmt *st, size_t ncolumns,
-    struct ipp_tsv_writer *w, long *count, char **errp)
-{
-	size_t i;
-	int rc;
-
-	*count = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < ncolumns; i++)
-			ipp_tsv_write_field(w,
-			    (const char *)sqlite3_column_text(st, (int)i));
-		if ((rc = ipp_tsv_end_row(w, errp)) != IPP_OK) {
-			sqlite3_reset(st);
-			return rc;
-		}
-		(*count)++;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? IPP_OK :
-	    ipp_store_fail(s, errp, "cannot read complaints");
-}
-
 /* Binds the filter: ?1 account or NULL (handler), ?2 state, ?3 platform,
  * ?4 since, ?5 complaint. */
 static void
@@ -588,7 +565,7 @@ ipp_complaint_list(struct ipp_store *s, const struct ipp_auth *who,
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	bind_filter(st, who, f);
-	return write_rows(s, st, ipp_complaint_ncolumns, w, count, errp);
+	return ipp_store_write_rows(s, st, w, count, errp);
 }
 
 static int
@@ -629,7 +606,7 @@ ipp_complaint_urls(struct ipp_store *s, const struct ipp_auth *who,
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	bind_filter(st, who, f);
-	return write_rows(s, st, ipp_complaint_url_ncolumns, w, count, errp);
+	return ipp_store_write_rows(s, st, w, count, errp);
 }
 
 int

@@ -1000,28 +1000,6 @@ ipp_ipr_resolve(struct ipp_store *s, const struct ipp_auth *who,
 }
 
 static int
-write_rows(struct ipp_store *s, sqlite3_stmt *st, int ncolumns,
-    struct ipp_tsv_writer *w, long *nrows, char **errp)
-{
-	int rc, i;
-
-	*nrows = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < ncolumns; i++)
-			ipp_tsv_write_field(w,
-			    (const char *)sqlite3_column_text(st, i));
-		if ((rc = ipp_tsv_end_row(w, errp)) != IPP_OK) {
-			sqlite3_reset(st);
-			return rc;
-		}
-		(*nrows)++;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? IPP_OK :
-	    ipp_store_fail(s, errp, "cannot read IPRs");
-}
-
-static int
 check_filter(const struct ipp_ipr_filter *f, char **errp)
 {
 	static const char *const states[] = { "pending", "verified", "failed",
@@ -1087,7 +1065,7 @@ ipp_ipr_list(struct ipp_store *s, const struct ipp_auth *who,
 	sqlite3_bind_int(st, 6, f->queue);
 	if (f->ipr_id > 0)
 		sqlite3_bind_int64(st, 7, f->ipr_id);
-	return write_rows(s, st, (int)ipp_ipr_ncolumns, w, count, errp);
+	return ipp_store_write_rows(s, st, w, count, errp);
 }
 
 int

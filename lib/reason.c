@@ -54,25 +54,14 @@ ipp_reason_list(struct ipp_store *s, const char *ipr_type, const char *target,
 	    " WHERE (?1 IS NULL OR ipr_type = ?1) AND (?2 IS NULL OR target = ?2)"
 	    " ORDER BY ipr_type, target, code";
 	sqlite3_stmt *st;
-	size_t i;
+	long n;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	ipp_store_bind_text(st, 1, ipr_type);
 	ipp_store_bind_text(st, 2, target);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < ipp_reason_ncolumns; i++)
-			ipp_tsv_write_field(w,
-			    (const char *)sqlite3_column_text(st, (int)i));
-		if ((rc = ipp_tsv_end_row(w, errp)) != IPP_OK) {
-			sqlite3_reset(st);
-			return rc;
-		}
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? IPP_OK :
-	    ipp_store_fail(s, errp, "cannot read the reason catalog");
+	return ipp_store_write_rows(s, st, w, &n, errp);
 }
 
 /* One catalog row, checked. */

@@ -117,37 +117,6 @@ fail(struct ipp_records *r, char **errp, int status, unsigned long line,
 }
 
 /*
- * Length of the valid UTF-8 sequence at s (first byte >= 0x80) before
- * e, or 0: no overlong forms, no surrogates, nothing above U+10FFFF.
- */
-static size_t
-utf8_len(const unsigned char *s, const unsigned char *e)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 0;
-	n = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
-	if ((size_t)(e - s) < n)
-		return 0;
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
-/*
  * Offset of the first byte in [s, s + n) that is a NUL or not valid
  * UTF-8, or n.  Eight ASCII bytes at a time: the word test may flag a
  * byte wrongly only after a real NUL, and flags send us byte by byte.
@@ -172,7 +141,7 @@ utf8_check(const unsigned char *s, size_t n)
 			i++;
 			continue;
 		}
-		if ((k = utf8_len(s + i, s + n)) == 0)
+		if ((k = ipp_tsv_utf8_len(s + i, s + n)) == 0)
 			return i;
 		i += k;
 	}

@@ -134,21 +134,10 @@ ipp_settings_list(struct ipp_store *s, struct ipp_tsv_writer *w, char **errp)
 	static const char sql[] = "SELECT name, value, kind, minimum, maximum,"
 	    " description FROM settings ORDER BY name";
 	sqlite3_stmt *st;
-	int rc, i;
+	long n;
+	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < 6; i++)
-			ipp_tsv_write_field(w,
-			    (const char *)sqlite3_column_text(st, i));
-		if ((rc = ipp_tsv_end_row(w, errp)) != IPP_OK) {
-			sqlite3_reset(st);
-			return rc;
-		}
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return ipp_store_fail(s, errp, "cannot list settings");
-	return IPP_OK;
+	return ipp_store_write_rows(s, st, w, &n, errp);
 }

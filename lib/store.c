@@ -11,6 +11,7 @@
 
 #include "err.h"
 #include "store.h"
+#include "tsv.h"
 #include "banned.h"
 
 #define BUSY_TIMEOUT_MS 15000
@@ -392,6 +393,29 @@ ipp_store_run(struct ipp_store *s, const char *sql, const char *what,
 	if (rc != SQLITE_DONE)
 		return ipp_store_fail(s, errp, what);
 	return IPP_OK;
+}
+
+int
+ipp_store_write_rows(struct ipp_store *s, sqlite3_stmt *st,
+    struct ipp_tsv_writer *w, long *count, char **errp)
+{
+	int rc, i, n = sqlite3_column_count(st);
+
+	*count = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++)
+			ipp_tsv_write_field_len(w,
+			    (const char *)sqlite3_column_text(st, i),
+			    (size_t)sqlite3_column_bytes(st, i));
+		if ((rc = ipp_tsv_end_row(w, errp)) != IPP_OK) {
+			sqlite3_reset(st);
+			return rc;
+		}
+		(*count)++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? IPP_OK :
+	    ipp_store_fail(s, errp, "cannot read the store");
 }
 
 int

@@ -61,6 +61,15 @@ int ipp_store_stmt(struct ipp_store *s, const char *sql, sqlite3_stmt **stp,
 int ipp_store_run(struct ipp_store *s, const char *sql, const char *what,
     char **errp, const char *types, ...);
 
+struct ipp_tsv_writer;
+
+/*
+ * Steps st to its end, writing every column of each row as a TSV record
+ * (NULL as \N), then resets it.  *count gets the number of rows.
+ */
+int ipp_store_write_rows(struct ipp_store *s, sqlite3_stmt *st,
+    struct ipp_tsv_writer *w, long *count, char **errp);
+
 /* Rows changed by the last statement. */
 int ipp_store_changes(struct ipp_store *s);
 

@@ -1037,3 +1037,9 @@ ipp_tsv_end_row(struct ipp_tsv_writer *w, char **errp)
 		return write_fail(w, errp);
 	return IPP_OK;
 }
+
+size_t
+ipp_tsv_utf8_len(const unsigned char *s, const unsigned char *e)
+{
+	return utf8_len(s, e);
+}

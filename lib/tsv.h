@@ -100,4 +100,12 @@ int ipp_tsv_write_field_len(struct ipp_tsv_writer *w, const char *field,
     size_t len);
 int ipp_tsv_end_row(struct ipp_tsv_writer *w, char **errp);
 
+/*
+ * Length of the valid UTF-8 sequence starting at s (whose first byte is
+ * >= 0x80) and ending before e, or 0 when there is none: no overlong
+ * forms, no surrogates, nothing above U+10FFFF.  Shared with the CSV
+ * reader so both formats accept exactly the same text.
+ */
+size_t ipp_tsv_utf8_len(const unsigned char *s, const unsigned char *e);
+
 #endif
