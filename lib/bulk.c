@@ -246,7 +246,8 @@ late_refusal(struct bulk *b, const struct item *it,
 		*why = ipp_strdup_printf("already in open complaint %lld "
 		    "(rule C5)", (long long)earlier);
 	else if (live != NULL && live->check.verdict == IPP_HTTP_GONE)
-		*why = strdup("no longer active (rule C6)");
+		*why = ipp_strdup_printf("no longer active (rule C6)%s%s",
+		    live->check.note[0] ? ": " : "", live->check.note);
 	else if (live != NULL && live->check.verdict != IPP_HTTP_LIVE)
 		*why = ipp_strdup_printf("the live check failed: %s (rule C6)",
 		    live->check.note);

@@ -158,9 +158,10 @@ check_ramp(struct ipp_store *s, const struct ipp_auth *who, size_t nurls,
 	if (decided >= min_decided && r.removed * 100 >= min_pct * decided)
 		return IPP_OK;
 	return ipp_error(errp, IPP_EREFUSED, "a complaint of %zu URLs needs "
-	    "--force: the account has %ld decided URLs, %ld removed; "
-	    "if all %zu were rejected it would need %ld accepted URLs to "
-	    "reach 90%% (rules C9, G4)", nurls, decided, r.removed, nurls,
+	    "--force: the account has %ld decided URLs (%lld needed), %ld "
+	    "removed (%lld%% needed); if all %zu were rejected it would need "
+	    "%ld accepted URLs to reach 90%% (rules C9, G4)", nurls, decided,
+	    min_decided, r.removed, min_pct, nurls,
 	    ipp_complaint_needed(r.removed, r.unsuccessful + (long)nurls));
 }
 
@@ -457,8 +458,14 @@ ipp_complaint_file(struct ipp_store *s, const struct ipp_auth *who,
 		    passing > 0 ? " (file the rest with --drop-bad)" : "");
 		goto done;
 	}
-	if (dry_run)
+	if (dry_run) {
+		/* A preflight says what filing would refuse, even with
+		 * --drop-bad. */
+		if (passing < q->nurls)
+			rc = ipp_error(errp, IPP_EREFUSED, "%zu of %zu URLs "
+			    "would be refused", q->nurls - passing, q->nurls);
 		goto done;
+	}
 	/* Documents first, then the rows that name them, in one transaction. */
 	if ((rc = ipp_complaint_store_evidence(s, q, &c, errp)) != IPP_OK ||
 	    (rc = ipp_store_begin(s, errp)) != IPP_OK)
