@@ -29,7 +29,7 @@ struct item {
 };
 
 struct group {
-	uint64_t		 hash;		/* of key[0..4], to find it fast */
+	uint64_t		 hash;		/* of key[], to find it fast */
 	char			*key[6];	/* platform..reason, supplement */
 	char			*error;		/* why every row is refused */
 	struct ipp_complaint_checked checked;	/* its request, checked */
@@ -49,6 +49,8 @@ struct bulk {
 	struct group			*groups;
 	size_t				 ngroups;
 	long				 uncommitted;	/* URLs since the last commit */
+	char				(*stored)[IPP_SECRET_HEX];	/* evidence written */
+	size_t				 nstored;
 	ipp_bulk_refusal_fn		*on_refusal;
 	ipp_bulk_complaint_fn		*on_complaint;
 	void				*arg;
@@ -109,7 +111,10 @@ group_request(const struct group *g)
 	return q;
 }
 
-/* FNV-1a over the row's five grouping fields. */
+/*
+ * FNV-1a over the row's grouping fields: the five of C9, and the
+ * supplement, so that each complaint's supplement is checked (C7).
+ */
 static uint64_t
 row_hash(const struct bulk *b)
 {
@@ -117,7 +122,7 @@ row_hash(const struct bulk *b)
 	const unsigned char *p;
 	size_t k;
 
-	for (k = 0; k < 5; k++) {
+	for (k = 0; k < 6; k++) {
 		p = (const unsigned char *)field(b, (enum column)(C_PLATFORM + k));
 		for (; p != NULL && *p != '\0'; p++)
 			h = (h ^ *p) * 1099511628211ULL;
@@ -139,10 +144,10 @@ find_group(struct bulk *b, struct group **gp, char **errp)
 	for (i = 0; i < b->ngroups; i++) {
 		if (b->groups[i].hash != hash)
 			continue;
-		for (k = 0; k < 5 && same(b->groups[i].key[k],
+		for (k = 0; k < 6 && same(b->groups[i].key[k],
 		    field(b, (enum column)(C_PLATFORM + k))); k++)
 			;
-		if (k == 5) {
+		if (k == 6) {
 			*gp = &b->groups[i];
 			return IPP_OK;
 		}
@@ -254,6 +259,36 @@ late_refusal(struct bulk *b, const struct item *it,
 	return IPP_OK;
 }
 
+/* Evidence files this import wrote, to take back if it rolls back. */
+static int
+remember_evidence(struct bulk *b, const struct ipp_complaint_checked *c,
+    size_t n, char **errp)
+{
+	char (*grown)[IPP_SECRET_HEX];
+	size_t i;
+
+	if (n == 0)
+		return IPP_OK;
+	if ((grown = realloc(b->stored, (b->nstored + n) * sizeof(*grown))) ==
+	    NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	b->stored = grown;
+	for (i = 0; i < n; i++)
+		memcpy(b->stored[b->nstored++], c->evidence[i].sha256,
+		    IPP_SECRET_HEX);
+	return IPP_OK;
+}
+
+/* After a rollback: documents written for nothing go too (D1). */
+static void
+discard_evidence(struct bulk *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nstored; i++)
+		ipp_doc_discard(b->s, b->stored[i], NULL);
+}
+
 static int
 commit_batch(struct bulk *b, long urls, char **errp)
 {
@@ -315,8 +350,11 @@ flush(struct bulk *b, struct group *g, char **errp)
 		goto out;
 	free(g->checked.evidence);
 	g->checked.evidence = NULL;
+	if (b->o->dry_run)
+		q.nevidence = 0;	/* a dry run writes no document */
 	if ((rc = ipp_complaint_store_evidence(b->s, &q, &g->checked,
 	    errp)) != IPP_OK ||
+	    (rc = remember_evidence(b, &g->checked, q.nevidence, errp)) ||
 	    (rc = ipp_complaint_insert(b->s, b->who, &q, &g->checked, pass, n,
 	    &id, errp)) != IPP_OK)
 		goto out;
@@ -463,8 +501,10 @@ ipp_bulk_import(struct ipp_store *s, const struct ipp_auth *who, FILE *fp,
 		if (rc == IPP_OK && !o->dry_run && (o->drop_bad ||
 		    res->refused == 0))
 			rc = ipp_store_commit(s, errp);
-		else
+		else {
 			ipp_store_rollback(s);
+			discard_evidence(&b);
+		}
 	}
 	if (rc == IPP_OK && res->refused > 0)
 		rc = ipp_error(errp, IPP_EREFUSED, "%s: %ld of %ld rows refused%s",
@@ -473,6 +513,7 @@ ipp_bulk_import(struct ipp_store *s, const struct ipp_auth *who, FILE *fp,
 	for (i = 0; i < b.ngroups; i++)
 		group_release(&b.groups[i]);
 	free(b.groups);
+	free(b.stored);
 	ipp_records_close(b.in);
 	return rc;
 }

@@ -110,8 +110,8 @@ check_jurisdiction(const char *platform, const char *region,
 
 
 
-static size_t
-utf8_chars(const char *s)
+size_t
+ipp_complaint_chars(const char *s)
 {
 	size_t n = 0;
 
@@ -128,11 +128,11 @@ check_supplement(struct ipp_store *s, const char *text, char **errp)
 
 	if ((rc = ipp_settings_int(s, "supplement_min_chars", &min, errp)))
 		return rc;
-	if (text == NULL || (long long)utf8_chars(text) < min)
+	if (text == NULL || (long long)ipp_complaint_chars(text) < min)
 		return ipp_error(errp, IPP_EREFUSED, "the supplementary "
 		    "infringement reasons (--supplement) need at least %lld "
 		    "characters, %zu given (rule C7)", min,
-		    text ? utf8_chars(text) : 0);
+		    text ? ipp_complaint_chars(text) : 0);
 	return IPP_OK;
 }
 
@@ -185,7 +185,7 @@ ipp_complaint_check_group(struct ipp_store *s, const struct ipp_auth *who,
 	if (q->target == NULL || (strcmp(q->target, "listing") != 0 &&
 	    strcmp(q->target, "storefront") != 0))
 		return ipp_error(errp, IPP_EREFUSED, "target must be listing or "
-		    "storefront (rule C3)");
+		    "storefront, not '%s' (rule C3)", q->target ? q->target : "");
 	if (strcmp(q->target, "storefront") == 0 &&
 	    !ipp_url_storefront_allowed(q->platform))
 		return ipp_error(errp, IPP_EREFUSED, "%s takes complaints "
@@ -452,18 +452,18 @@ ipp_complaint_file(struct ipp_store *s, const struct ipp_auth *who,
 		out->warning = ipp_strdup_printf("'%s' is a counterfeit reason "
 		    "and no evidence is attached (--evidence): complaints with "
 		    "evidence are decided faster (rule C7)", c.reason.code);
-	if (passing < q->nurls && (!q->drop_bad || passing == 0)) {
-		rc = ipp_error(errp, IPP_EREFUSED, "%zu of %zu URLs refused: "
-		    "nothing filed%s", q->nurls - passing, q->nurls,
-		    passing > 0 ? " (file the rest with --drop-bad)" : "");
-		goto done;
-	}
 	if (dry_run) {
 		/* A preflight says what filing would refuse, even with
 		 * --drop-bad. */
 		if (passing < q->nurls)
 			rc = ipp_error(errp, IPP_EREFUSED, "%zu of %zu URLs "
 			    "would be refused", q->nurls - passing, q->nurls);
+		goto done;
+	}
+	if (passing < q->nurls && (!q->drop_bad || passing == 0)) {
+		rc = ipp_error(errp, IPP_EREFUSED, "%zu of %zu URLs refused: "
+		    "nothing filed%s", q->nurls - passing, q->nurls,
+		    passing > 0 ? " (file the rest with --drop-bad)" : "");
 		goto done;
 	}
 	/* Documents first, then the rows that name them, in one transaction. */

@@ -150,6 +150,9 @@ struct ipp_complaint_record {
 int ipp_complaint_record(struct ipp_store *s, int64_t account_id,
     struct ipp_complaint_record *r, char **errp);
 
+/* Characters (UTF-8 code points) of a text: what C7 and C12 count. */
+size_t ipp_complaint_chars(const char *s);
+
 /* G4: accepted notices still needed to reach 90 %. */
 long ipp_complaint_needed(long removed, long unsuccessful);
 

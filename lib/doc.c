@@ -414,3 +414,26 @@ ipp_doc_path(struct ipp_store *s, const char *sha256)
 	return ipp_strdup_printf("%s/docs/%.2s/%s", ipp_store_dir(s), sha256,
 	    sha256);
 }
+
+int
+ipp_doc_discard(struct ipp_store *s, const char *sha256, char **errp)
+{
+	static const char sql[] = "SELECT 1 FROM documents WHERE sha256 = ?";
+	sqlite3_stmt *st;
+	char *path;
+	int rc;
+
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return IPP_OK;	/* recorded: someone's document */
+	if (rc != SQLITE_DONE)
+		return ipp_store_fail(s, errp, "cannot read documents");
+	if ((path = ipp_doc_path(s, sha256)) != NULL)
+		unlink(path);
+	free(path);
+	return IPP_OK;
+}

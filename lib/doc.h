@@ -43,6 +43,12 @@ int ipp_doc_record(struct ipp_store *s, const struct ipp_doc *doc,
  */
 char *ipp_doc_path(struct ipp_store *s, const char *sha256);
 
+/*
+ * Removes a stored file that no documents row names: what a rolled-back
+ * transaction stored for nothing.  Run outside that transaction.
+ */
+int ipp_doc_discard(struct ipp_store *s, const char *sha256, char **errp);
+
 /* Releases libmagic; safe to call when it was never loaded. */
 void ipp_doc_cleanup(void);
 

@@ -3,6 +3,7 @@
 
 #include "account.h"
 #include "clock.h"
+#include "complaint.h"
 #include "err.h"
 #include "notice.h"
 #include "reason.h"
@@ -28,7 +29,7 @@ check_fields(struct ipp_store *s, const struct ipp_notice_request *r,
 		    "registered account: registered users file with "
 		    "'ipp-complain new' (rules C12, C1-C9)", r->email);
 	if (r->name == NULL || *r->name == '\0' || r->right_description == NULL ||
-	    strlen(r->right_description) < 10)
+	    ipp_complaint_chars(r->right_description) < 10)
 		return ipp_error(errp, IPP_EREFUSED, "the form needs the "
 		    "reporter's name and a description of the right of at "
 		    "least 10 characters (rule C12)");
