@@ -217,8 +217,155 @@ step_ipr_watch() {
 	run ipp-ipr list --expiring 30
 }
 
+# ---- complaints (issue 5) ----
+
+SUPPLEMENT='Counterfeit Brand Owner shoes: the mark, the box and the labels are copied.'
+
+# run_refused COMMAND...: like run, for a command that is to be refused:
+# shows its exit status; stops the demo if it was not refused.
+run_refused() {
+	printf '+ %s\n' "$(quote "$@")"
+	_st=0
+	"$@" || _st=$?
+	if [ "$_st" -eq 0 ]; then
+		echo "demo: that should have been refused" >&2
+		exit 1
+	fi
+	printf '# (exit status %s)\n' "$_st"
+}
+
+# label_of TYPE JURISDICTION: the label of the owner's verified IPR of
+# TYPE registered in JURISDICTION ("" for an unregistered one).
+label_of() {
+	ipp-ipr list --type "$1" --state verified | awk -F '\t' -v j="$2" '
+	    NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	    ($c["jurisdiction"] == "\\N" ? "" : $c["jurisdiction"]) == j {
+		print $c["label"]; exit }'
+}
+
+step_complain_preflight() {
+	session owner "the right holder's terminal"
+	CN_MARK=$(label_of trademark CN)
+	say "A complaint names a platform, a verified right that holds there," \
+	    "a target (listing or storefront), a reason code from the catalog" \
+	    "and 1 to 300 listing URLs.  Once filed it cannot be corrected" \
+	    "(rule C8), so every rule is checked before anything is written." \
+	    "The catalog's reasons for trademarks against listings (rule C4):"
+	echo '+ ipp-complain reasons --type trademark --target listing | cut -f 1,4,6'
+	ipp-complain reasons --type trademark --target listing | cut -f 1,4,6
+	say "check is the preflight: the same checks, nothing written.  The" \
+	    "Hong Kong mark on Taobao is a jurisdiction mistake: Taobao takes" \
+	    "rights registered in mainland China (rule C2)."
+	paper "$demo/test-buy.pdf" 'test purchase: photographs of a fake shoe'
+	run_refused ipp-complain check --platform taobao --ipr brand-hk \
+	    --target listing --reason tm-counterfeit-goods \
+	    --supplement "$SUPPLEMENT" --evidence "$demo/test-buy.pdf" \
+	    --no-check 'https://item.taobao.com/item.htm?id=680012345678&spm=a21wu'
+	say "Tmall Global takes Hong Kong rights as well as Chinese ones; the" \
+	    "preflight passes, and shows the canonical URL it would file (C5)."
+	run ipp-complain check --platform tmall-global --ipr brand-hk \
+	    --target listing --reason tm-counterfeit-goods \
+	    --supplement "$SUPPLEMENT" --evidence "$demo/test-buy.pdf" \
+	    --no-check 'https://detail.tmall.hk/item.htm?id=612345678901&spm=x'
+}
+
+step_complain_live() {
+	say "Before filing, each listing is fetched to be sure it is still up" \
+	    "(rule C6).  Here a local https server answers for the marketplaces" \
+	    "with a throw-away CA: IPP_CONNECT_TO sends their host names to" \
+	    "127.0.0.1, IPP_CA_BUNDLE trusts the CA, IPP_ALLOW_PRIVATE=loopback" \
+	    "lets the checks reach it.  One of the three Tmall listings has been" \
+	    "taken down already: its page answers 404."
+	sh "$(dirname "$0")/helpers/mkcerts.sh" "$demo/certs"
+	mkdir -p "$demo/site"
+	for _id in 700000000001 700000000002; do
+		printf 'HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\nshoes\r\n' \
+		    >"$demo/site/item.htm?id=$_id"
+	done
+	printf 'HTTP/1.0 404 Not Found\r\nContent-Type: text/html\r\n\r\ngone\r\n' \
+	    >"$demo/site/item.htm?id=700000000003"
+	(cd "$demo/site" && exec openssl s_server -HTTP -accept 127.0.0.1:0 \
+	    -cert "$demo/certs/server.pem" -key "$demo/certs/server.key") \
+	    </dev/null >"$demo/site.out" 2>"$demo/site.err" &
+	_server=$!
+	trap 'kill $_server 2>/dev/null || true; rm -rf "$demo"' EXIT
+	_i=0
+	until grep -q '^ACCEPT 127' "$demo/site.out" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ "$_i" -lt 200 ] || { echo "demo: no https server" >&2; exit 1; }
+		sleep 0.05
+	done
+	_port=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$demo/site.out")
+	IPP_CONNECT_TO=::127.0.0.1:$_port
+	IPP_CA_BUNDLE=$demo/certs/ca.pem
+	IPP_ALLOW_PRIVATE=loopback
+	export IPP_CONNECT_TO IPP_CA_BUNDLE IPP_ALLOW_PRIVATE
+	say "new checks and files, all or nothing: the gone listing refuses" \
+	    "the complaint, and each URL's verdict says why."
+	run_refused ipp-complain new --platform tmall --ipr "$CN_MARK" \
+	    --target listing --reason tm-counterfeit-goods \
+	    --supplement "$SUPPLEMENT" --evidence "$demo/test-buy.pdf" \
+	    'https://detail.tmall.com/item.htm?id=700000000001' \
+	    'https://detail.m.tmall.com/item.htm?id=700000000002&spm=a1z10' \
+	    'https://detail.tmall.com/item.htm?id=700000000003'
+	say "--drop-bad files the live ones and lists the rest (exit 1 all the" \
+	    "same: not everything was filed)."
+	run_refused ipp-complain new --platform tmall --ipr "$CN_MARK" \
+	    --target listing --reason tm-counterfeit-goods \
+	    --supplement "$SUPPLEMENT" --evidence "$demo/test-buy.pdf" \
+	    --drop-bad \
+	    'https://detail.tmall.com/item.htm?id=700000000001' \
+	    'https://detail.m.tmall.com/item.htm?id=700000000002&spm=a1z10' \
+	    'https://detail.tmall.com/item.htm?id=700000000003'
+	kill "$_server" 2>/dev/null || true
+	unset IPP_CONNECT_TO IPP_CA_BUNDLE IPP_ALLOW_PRIVATE
+}
+
+step_complain_bulk() {
+	say "In bulk: a spreadsheet of 700 listings, a row each with its" \
+	    "platform, right, target and reason.  Rows are grouped by (platform," \
+	    "region, IPR, target, reason) into complaints of at most 300 URLs," \
+	    "and every row error is reported with its line (rule C9).  Here" \
+	    "650 Taobao listings against the Chinese mark, 49 AliExpress" \
+	    "listings copying the product photographs (an unregistered" \
+	    "copyright: AliExpress and Alibaba.com only, rule C2), and one" \
+	    "Lazada row that the Chinese mark cannot back."
+	_photos=$(label_of copyright '')
+	awk -v cn="$CN_MARK" -v cr="$_photos" -v sup="$SUPPLEMENT" 'BEGIN {
+		print "url,platform,region,ipr,target,reason,supplement"
+		for (i = 1; i <= 699; i++) {
+			if (i % 14 == 0 && i <= 686)
+				printf "https://www.aliexpress.com/item/10050%08d.html," \
+				    "aliexpress,,\"%s\",listing,cr-image-misappropriation," \
+				    "\"Our product photographs, copied.\"\n", i, cr
+			else
+				printf "https://item.taobao.com/item.htm?id=69%010d," \
+				    "taobao,,\"%s\",listing,tm-mark-in-text,\"%s\"\n",
+				    i, cn, sup
+			if (i == 350)
+				printf "https://www.lazada.sg/products/shoes-i9%d-s1.html," \
+				    "lazada,sg,\"%s\",listing,tm-mark-in-text,\"%s\"\n",
+				    i, cn, sup
+		}
+	}' >"$demo/listings.csv"
+	run sed -n '1,3p' "$demo/listings.csv"
+	say "--dry-run shows the complaints it would file.  --force confirms" \
+	    "complaints of more than 20 URLs, which a new account must (rule" \
+	    "C9); --no-check skips the live checks for the demo."
+	run_refused ipp-complain import --dry-run --no-check --force \
+	    "$demo/listings.csv"
+	say "--drop-bad files the good rows, leaving out the refused one."
+	run_refused ipp-complain import --no-check --force --drop-bad \
+	    "$demo/listings.csv"
+	say "The account's complaints: open, with their URL counts and the" \
+	    "time each is due to be decided (rule C10: counterfeit within 24" \
+	    "hours, the rest within 72)."
+	run ipp-complain list
+}
+
 for step in init register verify login identity approve whoami \
-    ipr_add ipr_verify ipr_watch; do
+    ipr_add ipr_verify ipr_watch complain_preflight complain_live \
+    complain_bulk; do
 	"step_$step"
 done
 echo

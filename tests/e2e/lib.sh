@@ -471,3 +471,147 @@ todo_like() {
 		    sed 's/^/# /'
 	fi
 }
+
+# ---- complaints (issue 5) ----
+
+# verified_ipr USER ADD-OPTIONS...: `ipp-ipr add` as USER, then verified
+# by the user "handler" (I7).  Prints the IPR id.
+verified_ipr() {
+	_vi_user=$1
+	shift
+	_vi_id=$(as "$_vi_user" ipp-ipr add "$@" | tsv_get ipr_id) &&
+	as handler ipp-ipr verify "$_vi_id" >/dev/null &&
+	printf '%s\n' "$_vi_id"
+}
+
+# trademark_ipr USER JURISDICTION NUMBER [EXPIRES]: a verified trademark
+# of USER, with its certificate and an authorisation (so the registrant
+# need not be the owner, I3).  Prints the IPR id.
+trademark_ipr() {
+	[ -f "$tmp/tm-cert.pdf" ] ||
+	    make_doc "$tmp/tm-cert.pdf" 'trademark registration certificate'
+	[ -f "$tmp/tm-auth.pdf" ] ||
+	    make_doc "$tmp/tm-auth.pdf" 'authorisation to enforce'
+	verified_ipr "$1" --type trademark --name ACME --number "$3" \
+	    --registrant 'Acme Holdings' --jurisdiction "$2" \
+	    --expires "${4:-2030-12-31}" --class 25 --brand Acme \
+	    --certificate "$tmp/tm-cert.pdf" --authorization "$tmp/tm-auth.pdf"
+}
+
+# listing_url PLATFORM ID: a well-formed listing URL (DOMAIN.md's
+# appendix) with listing id ID; PLATFORM is lazada-XX for Lazada.
+listing_url() {
+	case $1 in
+	taobao) echo "https://item.taobao.com/item.htm?id=$2" ;;
+	tmall) echo "https://detail.tmall.com/item.htm?id=$2" ;;
+	tmall-global) echo "https://detail.tmall.hk/hk/item.htm?id=$2" ;;
+	1688) echo "https://detail.1688.com/offer/$2.html" ;;
+	alibaba) echo "https://www.alibaba.com/product-detail/Acme-Shoes_$2.html" ;;
+	aliexpress) echo "https://www.aliexpress.com/item/$2.html" ;;
+	lazada-sg) echo "https://www.lazada.sg/products/acme-i$2-s1.html" ;;
+	lazada-id) echo "https://www.lazada.co.id/products/acme-i$2-s1.html" ;;
+	lazada-my) echo "https://www.lazada.com.my/products/acme-i$2-s1.html" ;;
+	lazada-th) echo "https://www.lazada.co.th/products/acme-i$2-s1.html" ;;
+	lazada-ph) echo "https://www.lazada.com.ph/products/acme-i$2-s1.html" ;;
+	lazada-vn) echo "https://www.lazada.vn/products/acme-i$2-s1.html" ;;
+	*) echo "listing_url: no platform '$1'" >&2; return 1 ;;
+	esac
+}
+
+# listing_urls PLATFORM FIRST COUNT: COUNT listing URLs with ids FIRST,
+# FIRST+1, ..., one a line.
+listing_urls() {
+	listing_url "$1" 0 >/dev/null || return 1
+	awk -v first="$2" -v n="$3" -v p="$1" 'BEGIN {
+		for (i = first; i < first + n; i++) print p "\t" i }' |
+	while IFS='	' read -r _lu_p _lu_id; do
+		listing_url "$_lu_p" "$_lu_id"
+	done
+}
+
+# refusesin TEXT STATUS ERE DESC COMMAND...: `refuses` with TEXT and a
+# newline on stdin.
+refusesin() {
+	_ri_text=$1
+	_ri_status=$2
+	_ri_ere=$3
+	_ri_desc=$4
+	shift 4
+	snapshot
+	tryin "$_ri_text" "$@"
+	refused "$_ri_status" "$_ri_ere" "$_ri_desc"
+	unchanged "$_ri_desc"
+}
+
+# tests/helpers/, where mkcerts.sh is (found from this test's path).
+_e2e_helpers_src=$(abs_dir "$(dirname "$0")/../helpers")
+
+# start_httpd NAME [TESTHTTPD-OPTIONS...]: a throw-away CA (mkcerts.sh)
+# in $tmp/certs and testhttpd serving https on 127.0.0.1 with it; sets
+# $httpd_pid and $httpd_port and points the live checks at it:
+# IPP_CA_BUNDLE trusts the CA, IPP_CONNECT_TO sends every marketplace
+# host to the server, IPP_ALLOW_PRIVATE=1 lets them reach 127.0.0.1.
+# The server is stopped when the test ends.
+start_httpd() {
+	_sh_name=$1
+	shift
+	if [ ! -f "$tmp/certs/ca.pem" ]; then
+		sh "$_e2e_helpers_src/mkcerts.sh" "$tmp/certs" ||
+		    return 1
+	fi
+	testhttpd -p "$tmp/$_sh_name.port" -t 120 --tls "$tmp/certs/server.pem" \
+	    "$tmp/certs/server.key" "$@" >"$tmp/$_sh_name.out" \
+	    2>"$tmp/$_sh_name.err" &
+	httpd_pid=$!
+	at_exit "kill $httpd_pid 2>/dev/null; wait $httpd_pid 2>/dev/null"
+	if ! wait_for test -s "$tmp/$_sh_name.port"; then
+		echo "start_httpd: no port from testhttpd" >&2
+		return 1
+	fi
+	httpd_port=$(cat "$tmp/$_sh_name.port")
+	IPP_CA_BUNDLE=$tmp/certs/ca.pem
+	IPP_CONNECT_TO=::127.0.0.1:$httpd_port
+	IPP_ALLOW_PRIVATE=1
+	export IPP_CA_BUNDLE IPP_CONNECT_TO IPP_ALLOW_PRIVATE
+}
+
+# start_raw_https NAME: `openssl s_server -HTTP` on 127.0.0.1 with the
+# certificate start_httpd made (call it first), serving the files under
+# $tmp/NAME/, each file a whole HTTP response (raw_page writes them):
+# what a marketplace answers for a listing that testhttpd would call
+# live (404, 410, a redirect).  Sets $raw_port; route a host to it with
+# IPP_CONNECT_TO (the first match wins).  A path with no file gets 200.
+# Stopped when the test ends.
+start_raw_https() {
+	mkdir -p "$tmp/$1"
+	(cd "$tmp/$1" && exec openssl s_server -HTTP -accept 127.0.0.1:0 \
+	    -cert "$tmp/certs/server.pem" -key "$tmp/certs/server.key") \
+	    </dev/null >"$tmp/$1.out" 2>"$tmp/$1.err" &
+	_rs_pid=$!
+	at_exit "kill $_rs_pid 2>/dev/null; wait $_rs_pid 2>/dev/null"
+	if ! wait_for grep -q '^ACCEPT 127\.0\.0\.1:' "$tmp/$1.out"; then
+		echo "start_raw_https: openssl s_server did not start" >&2
+		return 1
+	fi
+	raw_port=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9]*\)$/\1/p' \
+	    "$tmp/$1.out")
+}
+
+# raw_page NAME PATH STATUS [LOCATION]: the response start_raw_https NAME
+# gives for PATH (with its query, as requested: "item.htm?id=1").
+raw_page() {
+	mkdir -p "$(dirname "$tmp/$1/$2")"
+	{
+		printf 'HTTP/1.0 %s\r\n' "$3"
+		[ $# -lt 4 ] || printf 'Location: %s\r\n' "$4"
+		printf 'Content-Type: text/plain\r\n\r\n%s\r\n' "$3"
+	} >"$tmp/$1/$2"
+}
+
+# httpd_stat NAME: a counter of the testhttpd start_httpd started (its
+# /stats page), e.g. requests.
+httpd_stat() {
+	curl -s --cacert "$tmp/certs/ca.pem" \
+	    "https://127.0.0.1:$httpd_port/stats" |
+	    awk -v n="$1" '$1 == n { print $2 }'
+}
