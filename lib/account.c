@@ -593,14 +593,6 @@ check_owner_name(const char *name, char **errp)
 	return IPP_OK;
 }
 
-static const char *
-base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash != NULL ? slash + 1 : path;
-}
-
 static int
 record_identity(struct ipp_store *s, const struct ipp_auth *who,
     const char *name, const struct ipp_doc *doc, const char *doc_name,
@@ -653,7 +645,7 @@ ipp_account_identity(struct ipp_store *s, const struct ipp_auth *who,
 		return rc;
 	if ((rc = ipp_store_begin(s, errp)) != IPP_OK)
 		return rc;
-	rc = record_identity(s, who, owner_name, &doc, base_name(doc_path),
+	rc = record_identity(s, who, owner_name, &doc, ipp_doc_name(doc_path),
 	    errp);
 	if (rc != IPP_OK) {
 		ipp_store_rollback(s);

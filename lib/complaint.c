@@ -364,14 +364,6 @@ ipp_complaint_store_evidence(struct ipp_store *s,
 	return IPP_OK;
 }
 
-static const char *
-base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 int
 ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
     const struct ipp_complaint_request *q, const struct ipp_complaint_checked *c,
@@ -406,7 +398,7 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 		if ((rc = ipp_doc_record(s, &c->evidence[i], c->now, errp)) ||
 		    (rc = ipp_store_run(s, evidence_sql, "cannot attach evidence",
 		    errp, "itt", *id, c->evidence[i].sha256,
-		    base_name(q->evidence[i]))) != IPP_OK)
+		    ipp_doc_name(q->evidence[i]))) != IPP_OK)
 			return rc;
 	return IPP_OK;
 }

@@ -437,3 +437,11 @@ ipp_doc_discard(struct ipp_store *s, const char *sha256, char **errp)
 	free(path);
 	return IPP_OK;
 }
+
+const char *
+ipp_doc_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}

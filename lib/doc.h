@@ -44,6 +44,12 @@ int ipp_doc_record(struct ipp_store *s, const struct ipp_doc *doc,
 char *ipp_doc_path(struct ipp_store *s, const char *sha256);
 
 /*
+ * The name a document is kept under as metadata (D1): the last part of
+ * the path the user gave, never used as a path itself.
+ */
+const char *ipp_doc_name(const char *path);
+
+/*
  * Removes a stored file that no documents row names: what a rolled-back
  * transaction stored for nothing.  Run outside that transaction.
  */

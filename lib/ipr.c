@@ -312,14 +312,6 @@ check_label(const char *label, char **errp)
 	return IPP_OK;
 }
 
-static const char *
-base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash != NULL ? slash + 1 : path;
-}
-
 /*
  * Builds a record from user input: trims, checks each value, and checks
  * that the IPR's shape has what it needs and nothing it cannot have.
@@ -373,7 +365,7 @@ build_record(const struct ipp_ipr_input *in, const int *have_docs,
 			    doc_rules[i].name, shape_name(r->shape),
 			    shape_rule(r->shape));
 		if (r->new_doc[i] && (r->doc_names[i] =
-		    strdup(base_name(r->paths[i]))) == NULL)
+		    strdup(ipp_doc_name(r->paths[i]))) == NULL)
 			return ipp_error(errp, IPP_ESYS, "out of memory");
 	}
 	return IPP_OK;
