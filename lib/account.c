@@ -100,12 +100,7 @@ find_email(struct ipp_store *s, const char *email, int64_t *id, char **errp)
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return ipp_store_fail(s, errp, "cannot look up the email");
-	return IPP_OK;
+	return ipp_store_first_int(s, st, id, "cannot look up the email", errp);
 }
 
 static int
@@ -147,7 +142,7 @@ ipp_account_find(struct ipp_store *s, const char *email, int64_t *id,
 }
 
 static int
-has_handler(struct ipp_store *s, int *yes, char **errp)
+has_handler(struct ipp_store *s, int64_t *yes, char **errp)
 {
 	static const char sql[] = "SELECT 1 FROM accounts"
 	    " WHERE role = 'handler'";
@@ -156,12 +151,7 @@ has_handler(struct ipp_store *s, int *yes, char **errp)
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	rc = sqlite3_step(st);
-	*yes = rc == SQLITE_ROW;
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return ipp_store_fail(s, errp, "cannot read accounts");
-	return IPP_OK;
+	return ipp_store_first_int(s, st, yes, "cannot read accounts", errp);
 }
 
 /* Checks, hashes, then adds a handler inside one short transaction. */
@@ -170,7 +160,8 @@ create_handler(struct ipp_store *s, const char *email_in, const char *password,
     int64_t actor, int first, int64_t *id, char **errp)
 {
 	char hash[IPP_SECRET_HASH_MAX], *email;
-	int rc, exists;
+	int64_t exists;
+	int rc;
 
 	if ((rc = ipp_account_check_email(email_in, "the handler's email",
 	    errp)) != IPP_OK ||

@@ -258,11 +258,8 @@ ipp_complaint_open_duplicate(struct ipp_store *s, int64_t account, const char *c
 		return rc;
 	sqlite3_bind_int64(st, 1, account);
 	sqlite3_bind_text(st, 2, canonical, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	*complaint_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? IPP_OK :
-	    ipp_store_fail(s, errp, "cannot read complaints");
+	return ipp_store_first_int(s, st, complaint_id,
+	    "cannot read complaints", errp);
 }
 
 /* Why one URL cannot be filed in this complaint, or NULL. */

@@ -420,18 +420,16 @@ ipp_doc_discard(struct ipp_store *s, const char *sha256, char **errp)
 {
 	static const char sql[] = "SELECT 1 FROM documents WHERE sha256 = ?";
 	sqlite3_stmt *st;
+	int64_t recorded;
 	char *path;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return IPP_OK;	/* recorded: someone's document */
-	if (rc != SQLITE_DONE)
-		return ipp_store_fail(s, errp, "cannot read documents");
+	if ((rc = ipp_store_first_int(s, st, &recorded,
+	    "cannot read documents", errp)) != IPP_OK || recorded)
+		return rc;	/* recorded: someone's document */
 	if ((path = ipp_doc_path(s, sha256)) != NULL)
 		unlink(path);
 	free(path);

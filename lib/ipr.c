@@ -413,7 +413,7 @@ check_authorization(const struct record *r,
 /* 1 when the account has an IPR (other than exclude) with this label. */
 static int
 label_taken(struct ipp_store *s, int64_t account, const char *label,
-    int64_t exclude, int *taken, char **errp)
+    int64_t exclude, int64_t *taken, char **errp)
 {
 	static const char sql[] = "SELECT 1 FROM iprs WHERE account_id = ?"
 	    " AND label = ? AND ipr_id <> ?";
@@ -425,12 +425,8 @@ label_taken(struct ipp_store *s, int64_t account, const char *label,
 	sqlite3_bind_int64(st, 1, account);
 	sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, exclude);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return ipp_store_fail(s, errp, "cannot read IPR labels");
-	*taken = rc == SQLITE_ROW;
-	return IPP_OK;
+	return ipp_store_first_int(s, st, taken, "cannot read IPR labels",
+	    errp);
 }
 
 /*
@@ -446,7 +442,8 @@ settle_label(struct ipp_store *s, int64_t account, struct record *r,
 	const char *brand = r->text[field_index("brand")];
 	const char *name = r->text[field_index("name")];
 	char *base, *label;
-	int rc, taken, n;
+	int64_t taken;
+	int rc, n;
 
 	if (r->label != NULL) {
 		if ((rc = label_taken(s, account, r->label, exclude, &taken,
@@ -1067,17 +1064,17 @@ ipp_ipr_failure_count(struct ipp_store *s, const struct ipp_auth *who,
 	static const char sql[] = "SELECT COALESCE(SUM(failures), 0) FROM iprs"
 	    " WHERE ?1 IS NULL OR account_id = ?1";
 	sqlite3_stmt *st;
+	int64_t n;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	if (who->role != IPP_ROLE_HANDLER)
 		sqlite3_bind_int64(st, 1, who->account_id);
-	rc = sqlite3_step(st);
-	*count = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? IPP_OK :
-	    ipp_store_fail(s, errp, "cannot count IPR failures");
+	rc = ipp_store_first_int(s, st, &n, "cannot count IPR failures",
+	    errp);
+	*count = (long)n;
+	return rc;
 }
 
 static int
@@ -1401,11 +1398,7 @@ last_ipr_id(struct ipp_store *s, int64_t *id, char **errp)
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	rc = sqlite3_step(st);
-	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? IPP_OK :
-	    ipp_store_fail(s, errp, "cannot read IPRs");
+	return ipp_store_first_int(s, st, id, "cannot read IPRs", errp);
 }
 
 int

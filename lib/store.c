@@ -419,6 +419,19 @@ ipp_store_write_rows(struct ipp_store *s, sqlite3_stmt *st,
 }
 
 int
+ipp_store_first_int(struct ipp_store *s, sqlite3_stmt *st, int64_t *value,
+    const char *what, char **errp)
+{
+	int rc = sqlite3_step(st);
+
+	*value = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ipp_store_fail(s, errp, what);
+	return IPP_OK;
+}
+
+int
 ipp_store_changes(struct ipp_store *s)
 {
 	return sqlite3_changes(s->db);

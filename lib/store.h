@@ -11,6 +11,7 @@
 #define IPP_STORE_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 struct ipp_store;
 
@@ -69,6 +70,14 @@ struct ipp_tsv_writer;
  */
 int ipp_store_write_rows(struct ipp_store *s, sqlite3_stmt *st,
     struct ipp_tsv_writer *w, long *count, char **errp);
+
+/*
+ * Steps a bound statement once and resets it: *value gets column 0 of
+ * its first row as an integer, or 0 when there is no row.  what names
+ * the lookup in an error.
+ */
+int ipp_store_first_int(struct ipp_store *s, sqlite3_stmt *st,
+    int64_t *value, const char *what, char **errp);
 
 /* Rows changed by the last statement. */
 int ipp_store_changes(struct ipp_store *s);
