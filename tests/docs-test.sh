@@ -191,6 +191,82 @@ if [ "$nbins" -eq 0 ]; then
 	not_ok "no binaries in '$IPP_BIN'"
 fi
 
+# ---- ipp-rules(7), ENVIRONMENT, install (issue 8) ----
+# Fails when a rule number that the code (lib/, cmd/) or a man page names
+# has no entry `.It Sy NUMBER` in man/ipp-rules.7; when a page that names
+# a rule does not point to ipp-rules(7) (Xr ipp-rules 7); when an IPP_*
+# variable that the code reads is missing from ipp(7)'s ENVIRONMENT; or
+# when `make install` does not install every page, ipp-rules.7 included.
+
+# rule_numbers FILE...: the rule numbers (A1, C12, ...) named in FILEs,
+# one a line, sorted; mdoc comments are skipped, and so are the "C0" and
+# "C1" of a line about control characters, which are not rules.
+rule_numbers() {
+	grep -hv '^\.\\"' "$@" | sed '/[Cc]ontrol/s/\bC[01]\b//g' |
+	    grep -oE '\b[ADICHNG][0-9]{1,2}\b' | sort -u
+}
+
+rules_page=man/ipp-rules.7
+if [ -f "$rules_page" ]; then
+	ok "$rules_page exists"
+	sed -n 's/^\.It Sy \(\\&\)\{0,1\}\([ADICHNG][0-9]\{1,2\}\)$/\2/p' \
+	    "$rules_page" | sort -u >"$tmp/rules"
+	rule_numbers lib/*.[ch] cmd/*.[ch] >"$tmp/code-rules"
+	missing=$(comm -23 "$tmp/code-rules" "$tmp/rules" | tr '\n' ' ')
+	if [ -s "$tmp/code-rules" ] && [ -z "$missing" ]; then
+		ok "ipp-rules.7 has every rule the code names" \
+		    "($(wc -l <"$tmp/code-rules") rules)"
+	else
+		not_ok "ipp-rules.7 lacks rules the code names: ${missing:-none found}"
+	fi
+	for page in man/*.[1-9]; do
+		[ "$page" != "$rules_page" ] || continue
+		rule_numbers "$page" >"$tmp/page-rules"
+		[ -s "$tmp/page-rules" ] || continue
+		missing=$(comm -23 "$tmp/page-rules" "$tmp/rules" | tr '\n' ' ')
+		if [ -z "$missing" ]; then
+			ok "$page names only rules of ipp-rules.7"
+		else
+			not_ok "$page names rules ipp-rules.7 lacks: $missing"
+		fi
+		if macro_args "$page" | grep -qxF "Xr ipp-rules 7"; then
+			ok "$page names rules and points to ipp-rules(7)"
+		else
+			not_ok "$page names rules but lacks Xr ipp-rules 7"
+		fi
+	done
+else
+	not_ok "$rules_page is missing"
+fi
+
+# The ENVIRONMENT section of ipp(7) lists every IPP_* the code reads.
+sed -n '/^\.Sh ENVIRONMENT/,/^\.Sh /s/^\.It Ev \([A-Za-z_0-9]*\).*/\1/p' \
+    man/ipp.7 >"$tmp/env"
+for var in $(grep -ohE '"IPP_[A-Z0-9_]+"' lib/*.c cmd/*.c | tr -d '"' |
+    sort -u); do
+	if grep -qxF "$var" "$tmp/env"; then
+		ok "ipp.7 ENVIRONMENT lists $var"
+	else
+		not_ok "ipp.7 ENVIRONMENT lacks $var (.It Ev $var)"
+	fi
+done
+
+# `make install` puts every page in its section's directory.
+if make -s install DESTDIR="$tmp/inst" PREFIX=/usr \
+    BUILD="${IPP_BIN%/bin}" >"$tmp/install.out" 2>&1; then
+	for page in man/*.[1-9]; do
+		name=${page##*/}
+		if [ -f "$tmp/inst/usr/share/man/man${name##*.}/$name" ]; then
+			ok "make install installs $name"
+		else
+			not_ok "make install does not install $name"
+		fi
+	done
+else
+	not_ok "make install failed"
+	sed 's/^/#   /' "$tmp/install.out"
+fi
+
 if command -v mandoc >/dev/null 2>&1; then
 	for page in man/*.[1-9]; do
 		[ -f "$page" ] || continue
