@@ -17,7 +17,7 @@ approve_pending() {
 
 # actions: the action column of `history` on stdin, one line.
 actions() {
-	awk -F '\t' 'NR > 1 { printf "%s%s", sep, $4; sep = " " }'
+	tsv_column action | tr '\n' ' ' | sed 's/ $//'
 }
 
 # ---- A handler opens the store ----
@@ -130,9 +130,12 @@ succeeded "history of one's own account"
 is "$(printf '%s\n' "$out" | actions)" \
     "registered email-confirmed identity-submitted identity-rejected identity-submitted identity-verified" \
     "every step of bob's account is in its history"
-is "$(printf '%s\n' "$out" | awk -F '\t' '$4 == "identity-rejected" { print $3 "|" $5 }')" \
-    "$H_ID|$reason" "the rejection names the handler and the reason"
-is "$(printf '%s\n' "$out" | awk -F '\t' 'NR > 1 && $2 != '"$B_ID"'' | wc -l)" 0 \
+rejection=$(printf '%s\n' "$out" | tsv_where action identity-rejected)
+is "$(printf '%s\n' "$rejection" | tsv_get actor_id)" "$H_ID" \
+    "the rejection names the handler"
+is "$(printf '%s\n' "$rejection" | tsv_get detail)" "$reason" \
+    "and the reason"
+is "$(printf '%s\n' "$out" | tsv_column account_id | sort -u)" "$B_ID" \
     "only bob's rows"
 try as handler ipp-register history "$A_ID"
 is "$(printf '%s\n' "$out" | actions)" \

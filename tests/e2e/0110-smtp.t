@@ -71,7 +71,7 @@ like "$err" "$C|deliver|SMTP|smtp|connect" "the message says what failed"
 C_ID=$(printf '%s\n' "$out" | tsv_get account_id)
 like "$C_ID" '^[1-9][0-9]*$' "new still prints the account"
 try as handler ipp-register list --state unverified
-like "$(printf '%s\n' "$out" | awk -F '\t' '{ print $2 }')" "^$C\$" \
+is "$(printf '%s\n' "$out" | tsv_column email)" "$C" \
     "the account exists"
 is "$(count "$outbox/new")" 1 "the message stays queued in outbox/new"
 is "$(mails_to "$C" | grep -c /new/)" 1 "the queued message is carol's"

@@ -24,7 +24,7 @@ refused 1 'no account' "bob reads alice's history"
 is "$(printf '%s\n' "$out" | tsv_rows)" 0 "no row of alice's is printed"
 try as bob ipp-register history
 succeeded "bob reads his own history"
-is "$(printf '%s\n' "$out" | awk -F '\t' 'NR > 1 { print $2 }' | sort -u)" \
+is "$(printf '%s\n' "$out" | tsv_column account_id | sort -u)" \
     "$B_ID" "bob's history has only bob's rows"
 try as bob ipp-register history 999999
 refused 1 'no account' "an account that does not exist looks the same"
@@ -67,7 +67,7 @@ is "$(printf '%s\n' "$out" | tsv_rows)" 2 "alice and carol are still pending"
 # ---- The handler's history view and settings ----
 try as handler ipp-register history "$A_ID"
 succeeded "the handler reads alice's history"
-is "$(printf '%s\n' "$out" | awk -F '\t' 'NR > 1 { print $2 }' | sort -u)" \
+is "$(printf '%s\n' "$out" | tsv_column account_id | sort -u)" \
     "$A_ID" "only alice's rows"
 
 # ---- A batch approval decides each row on its own ----
@@ -97,7 +97,7 @@ succeeded "the handler adds a handler"
 ok "the second handler signs in" login_as second second@ipp.test
 try as second ipp-register list
 succeeded "the second handler lists accounts"
-is "$(printf '%s\n' "$out" | awk -F '\t' 'NR > 1 && $4 == "account"' | wc -l)" 3 \
+is "$(printf '%s\n' "$out" | tsv_where role account | tsv_rows)" 3 \
     "three accounts"
 
 done_testing

@@ -34,13 +34,13 @@ is "$locked" 0 "no process saw a locked database"
 
 try as handler ipp-register list
 succeeded "the handler lists the accounts"
-is "$(printf '%s\n' "$out" | awk -F '\t' 'NR > 1 && $4 == "account"' | wc -l)" "$N" \
+is "$(printf '%s\n' "$out" | tsv_where role account | tsv_rows)" "$N" \
     "$N accounts in the list"
-is "$(printf '%s\n' "$out" | awk -F '\t' 'NR > 1 && $4 == "account" { print $2 }' |
+is "$(printf '%s\n' "$out" | tsv_where role account | tsv_column email |
     sort | tr '\n' ' ')" \
     "$(i=1; while [ "$i" -le "$N" ]; do echo "user$i@example.com"; i=$((i + 1)); done |
     sort | tr '\n' ' ')" "each email once"
-is "$(cat "$tmp"/new*.out | awk -F '\t' '$1 != "account_id" { print $1 }' |
+is "$(for f in "$tmp"/new*.out; do tsv_get account_id <"$f"; done |
     sort -u | wc -l)" "$N" "$N distinct account ids were printed"
 is "$(ls "$outbox/new" | wc -l)" "$N" "$N codes in the outbox"
 

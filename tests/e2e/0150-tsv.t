@@ -41,7 +41,7 @@ rows() {
 rows canonical >"$tmp/canonical.tsv"
 rows raw >"$tmp/raw.tsv"
 # Check the generator, not only the program: 255 distinct byte values.
-is "$(awk -F '\t' 'NR == 2 { print $2 }' "$tmp/canonical.tsv" |
+is "$(tsv_get value <"$tmp/canonical.tsv" |
     grep -o '\\x[0-9A-F][0-9A-F]' | wc -l)" 157 \
     "the canonical field has 157 \\xHH escapes (C0, DEL, 0x80-0xFF)"
 ok "the raw form has the control bytes raw" \
@@ -104,7 +104,7 @@ printf '%s\n' "$out" >"$tmp/settings.tsv"
 is "$(head -1 "$tmp/settings.tsv")" \
     "$(printf 'name\tvalue\tkind\tminimum\tmaximum\tdescription')" \
     "settings prints the documented columns"
-is "$(awk -F '\t' '$1 == "code_ttl_minutes" { print $2 }' "$tmp/settings.tsv")" 15 \
+is "$(tsv_where name code_ttl_minutes <"$tmp/settings.tsv" | tsv_get value)" 15 \
     "code_ttl_minutes is 15"
 try sh -c 'tsvcopy <"$1"' - "$tmp/settings.tsv"
 is "$out" "$(cat "$tmp/settings.tsv")" "settings | tsvcopy is unchanged"
@@ -145,7 +145,7 @@ unchanged "refused settings"
 try as handler ipp-register set code_ttl_minutes 30
 succeeded "the handler sets code_ttl_minutes 30"
 try as handler ipp-register settings
-is "$(printf '%s\n' "$out" | awk -F '\t' '$1 == "code_ttl_minutes" { print $2 }')" 30 \
+is "$(printf '%s\n' "$out" | tsv_where name code_ttl_minutes | tsv_get value)" 30 \
     "settings shows the new value"
 printf '%s\n' "$out" >"$tmp/settings2.tsv"
 is "$(diff "$tmp/settings.tsv" "$tmp/settings2.tsv" | grep -c '^[<>]')" 2 \

@@ -26,8 +26,7 @@ make_doc "$d/authorization.pdf" 'authorisation to enforce'
 
 # field NAME: the value of NAME in `show` output (on stdin).
 field() {
-	awk -F '\t' -v f="$1" 'NR > 1 && $1 == f { print $2; n++ }
-	    END { exit !n }'
+	show_field "$1"
 }
 
 # stored FILE: the document is kept under docs/ by its SHA-256 (D1).

@@ -44,7 +44,9 @@ mail_about() {
 # actions ID: the actions of an IPR's history, as `show` gives them.
 actions() {
 	as "$1" ipp-ipr show "$2" |
-	    awk -F '\t' '$1 ~ /^event\./ { split($2, w, " "); printf "%s%s", s, w[2]; s = " " }'
+	    awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+		$c["field"] ~ /^event\./ { split($c["value"], w, " ")
+		    printf "%s%s", s, w[2]; s = " " }'
 }
 
 # ---- Three IPRs of two accounts, a minute apart ----
@@ -91,9 +93,9 @@ try as handler ipp-ipr fail --reason "$REASON" "$TM"
 succeeded "the handler fails alice's trademark with a reason (I7)"
 is "$out" "$(printf 'ipr_id\tstate\n%s\tfailed' "$TM")" "fail reports the row"
 try as alice ipp-ipr show "$TM"
-is "$(printf '%s\n' "$out" | awk -F '\t' '$1 == "state" { print $2 }')" \
+is "$(printf '%s\n' "$out" | show_field state)" \
     failed "the trademark is failed"
-is "$(printf '%s\n' "$out" | awk -F '\t' '$1 == "fail_reason" { print $2 }')" \
+is "$(printf '%s\n' "$out" | show_field fail_reason)" \
     "$REASON" "with the handler's reason"
 body=$(mail_about "$A_MAIL" "IPR $TM failed verification")
 like "$body" "^To: $A_MAIL" "the failure is mailed to alice's contact email"
@@ -159,7 +161,7 @@ is "$(printf '%s\n' "$out" | tsv_get state)" failed \
     "it stays failed until resubmitted"
 is "$(printf '%s\n' "$out" | tsv_get name)" ACME "the other fields stay"
 try as alice ipp-ipr show "$TM"
-is "$(printf '%s\n' "$out" | awk -F '\t' '$1 == "document.certificate" { print $2 }')" \
+is "$(printf '%s\n' "$out" | show_field document.certificate)" \
     "$(sha "$d/cert-clear.pdf") cert-clear.pdf" "the certificate is replaced"
 
 # ---- resubmit ----

@@ -118,7 +118,7 @@ is "$(sql "SELECT count(*) FROM documents WHERE sha256 = '$CERT'")" 1 \
 is "$(find "$store/docs" -type f -name "$CERT" | wc -l)" 1 \
     "and one file under docs/ (D1)"
 try as alice ipp-ipr show photos
-is "$(printf '%s\n' "$out" | awk -F '\t' '$1 == "document.statement" { print $2 }')" \
+is "$(printf '%s\n' "$out" | show_field document.statement)" \
     "$(sha "$tmp/in/statement.jpg") statement.jpg" \
     "the statement of the unregistered copyright"
 
@@ -159,7 +159,7 @@ is "$(tsv_get name 3 <"$tmp/in/csv-rejects.tsv")" 'Hinge, folding' \
     "a quoted CSV field keeps its comma"
 try as alice ipp-ipr list --type trademark
 like "$out" "	US	2030-12-31	9,25	" "the good CSV row is stored"
-is "$(printf '%s\n' "$out" | awk -F '\t' '$10 == "US" { print $7 }')" 'ACME, Inc.' \
+is "$(printf '%s\n' "$out" | tsv_where jurisdiction US | tsv_get name)" 'ACME, Inc.' \
     "with its quoted name"
 awk -F '\t' -v OFS='\t' '
 	NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }

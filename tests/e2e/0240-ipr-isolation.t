@@ -64,10 +64,10 @@ refuses 1 "^ipp-ipr: no IPR labelled 'alice-only' \(rule I8\)\$" \
     as bob ipp-ipr show alice-only
 try as bob ipp-ipr show acme
 succeeded "bob's label acme is his own trademark"
-is "$(printf '%s\n' "$out" | awk -F '\t' '$1 == "ipr_id" { print $2 }')" \
+is "$(printf '%s\n' "$out" | show_field ipr_id)" \
     "$B_TM" "not alice's of the same label"
 try as alice ipp-ipr show acme
-is "$(printf '%s\n' "$out" | awk -F '\t' '$1 == "ipr_id" { print $2 }')" \
+is "$(printf '%s\n' "$out" | show_field ipr_id)" \
     "$A_TM" "and alice's acme is hers"
 
 # ---- edit and resubmit ----

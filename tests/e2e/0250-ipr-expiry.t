@@ -89,16 +89,16 @@ is "$(printf '%s\n' "$out" | ids)" "$T0 " "the right that expired yesterday is e
 # ---- Past the expiry of the 20-day trademark ----
 now_set 2026-02-20T12:00:00Z
 try cron_alice ipp-ipr show "$T20"
-is "$(printf '%s\n' "$out" | awk -F '\t' '$1 == "state" { print $2 }')" \
+is "$(printf '%s\n' "$out" | show_field state)" \
     verified "on its expiry date it is still verified"
 now_set 2026-02-21T09:00:00Z
 try cron_alice ipp-ipr list
 succeeded "three weeks later"
-is "$(printf '%s\n' "$out" | awk -F '\t' -v id="$T20" '$1 == id { print $5 }')" \
+is "$(printf '%s\n' "$out" | tsv_where ipr_id "$T20" | tsv_get state)" \
     expired "list shows the trademark as expired (I7)"
-is "$(printf '%s\n' "$out" | awk -F '\t' -v id="$T30" '$1 == id { print $5 }')" \
+is "$(printf '%s\n' "$out" | tsv_where ipr_id "$T30" | tsv_get state)" \
     verified "the 30-day one is still verified"
-is "$(printf '%s\n' "$out" | awk -F '\t' -v id="$PT" '$1 == id { print $5 }')" \
+is "$(printf '%s\n' "$out" | tsv_where ipr_id "$PT" | tsv_get state)" \
     expired "the pending patent shows as expired too"
 try cron_alice ipp-ipr list --state expired
 is "$(printf '%s\n' "$out" | ids)" "$T20 $T0 $PT " "list --state expired"
@@ -108,7 +108,7 @@ try cron_alice ipp-ipr list --state verified
 is "$(printf '%s\n' "$out" | ids)" "$T30 $T31 $T40 " \
     "list --state verified leaves the expired out"
 try cron_alice ipp-ipr show "$T20"
-is "$(printf '%s\n' "$out" | awk -F '\t' '$1 == "state" { print $2 }')" \
+is "$(printf '%s\n' "$out" | show_field state)" \
     expired "show says expired"
 try cron_alice ipp-ipr list --expiring 30
 is "$(printf '%s\n' "$out" | ids)" "$T30 $T31 $T40 " \

@@ -28,7 +28,8 @@ for t in trademark copyright patent other; do
 	like "$(printf '%s\n' "$out" | tsv_column ipr_type | sort -u | tr '\n' ' ')" \
 	    "(^| )$t " "reasons for ${t}s (I1)"
 done
-is "$(printf '%s\n' "$out" | awk -F '\t' '$6 == "high" { print $1 }' | tr '\n' ' ')" \
+is "$(printf '%s\n' "$out" | tsv_where priority high | tsv_column code |
+    tr '\n' ' ')" \
     "tm-counterfeit-features tm-counterfeit-goods " \
     "the counterfeit codes, and only they, are high priority (C4)"
 try as alice ipp-complain reasons --type copyright
@@ -71,7 +72,7 @@ try as alice ipp-complain reasons --type trademark
 is "$(printf '%s\n' "$out" | codes)" \
     "tm-counterfeit-features tm-counterfeit-goods tm-mark-in-domain tm-mark-in-images tm-mark-in-text tm-store-name-logo " \
     "the new code is in, the dropped one out"
-is "$(printf '%s\n' "$out" | awk -F '\t' '$1 == "tm-mark-in-text" { print $4 }')" \
+is "$(printf '%s\n' "$out" | tsv_where code tm-mark-in-text | tsv_get label)" \
     "Mark in the title or text" "the changed label is loaded"
 try as alice ipp-complain new --platform taobao --ipr "$CN" --target listing \
     --reason tm-mark-in-domain --supplement "$SUP" --no-check \
@@ -98,7 +99,8 @@ sed 's/	normal$/	urgent/' "$tmp/new.tsv" >"$tmp/bad-priority.tsv"
 refuses 4 "bad-priority.tsv:2: priority: not high or normal \\(rule C4\\)" \
     "a priority that is neither high nor normal" \
     as handler ipp-complain reasons --load "$tmp/bad-priority.tsv"
-awk -F '\t' -v OFS='\t' 'NR == 3 { $2 = "design" } 1' "$tmp/new.tsv" \
+awk -F '\t' -v OFS='\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+    NR == 3 { $c["ipr_type"] = "design" } 1' "$tmp/new.tsv" \
     >"$tmp/bad-type.tsv"
 refuses 4 "bad-type.tsv:3: ipr_type: .*\\(rule C4\\)" \
     "an IPR type that is not one of I1's" \

@@ -22,7 +22,7 @@ make_jpeg "$tmp/statement.jpg"
 CU=$(verified_ipr alice --type copyright --unregistered \
     --name 'Product photographs 2025' --statement "$tmp/statement.jpg")
 like "$CU" '^[0-9]+$' "a verified unregistered copyright"
-HK_LABEL=$(as alice ipp-ipr show "$HK" | awk -F '\t' '$1 == "label" { print $2 }')
+HK_LABEL=$(as alice ipp-ipr show "$HK" | show_field label)
 is "$HK_LABEL" trademark/HK/TM-HK-1/Acme "the HK trademark's label (I8)"
 
 d=$tmp/batch

@@ -264,6 +264,24 @@ tsv_get() {
 		END { if (!c) exit 2; if (!found) exit 1 }'
 }
 
+# tsv_where COLUMN VALUE: the TSV on stdin, header row kept, with only
+# the data rows whose COLUMN (by header name) is VALUE; fails when there
+# is no such column.  With tsv_get, tsv_column and tsv_rows:
+#	tsv_where role account | tsv_column email
+tsv_where() {
+	awk -F '\t' -v col="$1" -v val="$2" '
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i
+			if (!c) exit 2; print; next }
+		$c == val
+		END { if (!c) exit 2 }'
+}
+
+# show_field FIELD: the value of FIELD in the field/value TSV that `show`
+# prints (on stdin); fails when there is no such field.
+show_field() {
+	tsv_where field "$1" | tsv_get value
+}
+
 # tsv_rows: the number of data rows of the TSV on stdin.
 tsv_rows() {
 	awk 'END { print (NR > 0 ? NR - 1 : 0) }'
