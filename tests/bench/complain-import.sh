@@ -14,74 +14,11 @@ set -eu
 
 rows=${ROWS:-1000000}
 small=$((rows / 10))
-runs=${RUNS:-3}
-bin=${IPP_BIN:?IPP_BIN is not set}
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-for b in ipp-register ipp-ipr ipp-complain; do
-	[ -x "$bin/$b" ] || { echo "complain-import.sh: no $bin/$b" >&2; exit 1; }
-done
-PATH=$bin:$PATH
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ipp-bench-complain.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' HUP INT TERM
-unset IPP_TOKEN IPP_SMTP_URL IPP_NOW XDG_DATA_HOME IPP_CONNECT_TO
-HOME=$tmp/home
-IPP_DB=$tmp/setup/ipp.db
-LC_ALL=C
-export HOME IPP_DB LC_ALL
-mkdir -p "$HOME"
-
-# Seconds since the epoch with a fraction: GNU date, else perl.
-if [ "$(date +%N)" != N ] && [ -n "$(date +%N)" ]; then
-	now() { date +%s.%N; }
-else
-	now() { perl -MTime::HiRes=time -e 'printf "%.6f\n", time'; }
-fi
-
-# as USER COMMAND...: COMMAND in USER's session, as in tests/demo.sh.
-as() {
-	XDG_STATE_HOME=$tmp/state-$1
-	export XDG_STATE_HOME
-	shift
-	"$@"
-}
-
-# paper FILE TITLE: a small PDF of its own content (D1, D2).
-paper() {
-	printf '%s\n' '%PDF-1.4' "% $2" \
-	    '1 0 obj << /Type /Catalog /Pages 2 0 R >>' 'endobj' \
-	    '2 0 obj << /Type /Pages /Kids [] /Count 0 >>' 'endobj' \
-	    'trailer << /Root 1 0 R >>' '%%EOF' >"$1"
-}
-
-# column NAME: NAME's field of the first data row of the TSV on stdin.
-column() {
-	awk -F '\t' -v n="$1" 'NR == 1 { for (i = 1; i <= NF; i++)
-	    if ($i == n) c = i } NR == 2 { print $c }'
-}
+. "$(dirname "$0")/lib.sh"
+bench_init complain-import ipp-register ipp-ipr ipp-complain
 
 # ---- A verified account with five verified trademarks ----
-HANDLER=cases@bench.example
-OWNER=ip@brand.example
-PW='bench passphrase 1'
-printf '%s\n' "$PW" | as handler ipp-register init --handler "$HANDLER" \
-    --password-stdin 2>/dev/null
-printf '%s\n' "$PW" | ipp-register new --email "$OWNER" --base hong-kong \
-    --identity enterprise --category right-holder --agree --password-stdin \
-    >/dev/null
-code=$(tr -d '\r' <"$(ls -t "$tmp"/setup/outbox/new/* | head -1)" |
-    sed -n 's/^Verification code: \([0-9]\{6\}\)$/\1/p')
-ipp-register verify --email "$OWNER" "$code"
-printf '%s\n' "$PW" | as owner ipp-register login --email "$OWNER" \
-    --password-stdin
-paper "$tmp/registration.pdf" 'company registration'
-as owner ipp-register identity --name 'Bench Brand Ltd' \
-    --doc "$tmp/registration.pdf"
-printf '%s\n' "$PW" | as handler ipp-register login --email "$HANDLER" \
-    --password-stdin
-as handler ipp-register approve "$(as owner ipp-register whoami |
-    column account_id)" >/dev/null
+verified_owner
 # Two CN marks (taobao, tmall, 1688), HK (tmall-global), SG and MY
 # (their Lazada sites); aliexpress and alibaba take any of them (C2).
 iprs=
@@ -97,7 +34,7 @@ done
 as handler ipp-ipr verify $iprs >/dev/null
 set -- $iprs
 CN1=$1 CN2=$2 HK=$3 SG=$4 MY=$5
-cp -R "$tmp/setup" "$tmp/pristine"
+save_store
 
 # ---- The data: one row a listing, round robin over platform, IPR, reason ----
 # make_csv N FILE
@@ -127,11 +64,6 @@ make_csv() {
 }
 make_csv "$rows" "$tmp/big.csv"
 make_csv "$small" "$tmp/small.csv"
-
-reset_store() {
-	rm -rf "$tmp/setup"
-	cp -R "$tmp/pristine" "$tmp/setup"
-}
 
 # peak CMD...: runs CMD; its peak RSS in KiB goes to $tmp/peak.  With
 # /usr/bin/time when there is one, else VmHWM read from /proc while it
@@ -178,20 +110,6 @@ sqlite_import() {
 	sqlite3 "$tmp/bare.db" '.mode csv' ".import $1 rows"
 }
 
-# best CMD...: the least wall time of RUNS runs of CMD, in seconds.
-best() {
-	b=
-	for i in $(seq "$runs"); do
-		t0=$(now)
-		"$@"
-		t1=$(now)
-		b=$(awk -v a="$t0" -v z="$t1" -v b="$b" \
-		    'BEGIN { t = z - a; if (b == "" || t < b + 0) b = t;
-		    printf "%.3f\n", b }')
-	done
-	echo "$b"
-}
-
 # ---- Import: ipp against sqlite3, and memory at ROWS/10 and ROWS ----
 import "$tmp/small.csv"
 rss_small=$(tail -1 "$tmp/peak")
@@ -229,7 +147,6 @@ awk -v s="$small" -v b="$rows" -v ms="$rss_small" -v mb="$rss_big" 'BEGIN {
 }'
 
 # ---- urls: ipp against the sqlite3 CLI, the same TSV ----
-owner_id=$(as owner ipp-register whoami | column account_id)
 run_urls() {
 	as owner ipp-complain urls >"$tmp/urls.ipp"
 }
@@ -238,7 +155,7 @@ run_sqlite_urls() {
 	    "SELECT u.url_id, u.complaint_id, u.url, u.canonical_url, u.state,
 	    u.updated_at FROM complaint_urls u JOIN complaints c
 	    ON c.complaint_id = u.complaint_id
-	    WHERE u.account_id = $owner_id
+	    WHERE u.account_id = $OWNER_ID
 	    ORDER BY u.url_id" >"$tmp/urls.sql"
 }
 t_urls=$(best run_urls)

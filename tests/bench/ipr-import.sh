@@ -9,68 +9,11 @@
 set -eu
 
 rows=${ROWS:-100000}
-runs=${RUNS:-3}
-bin=${IPP_BIN:?IPP_BIN is not set}
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-for b in ipp-register ipp-ipr; do
-	[ -x "$bin/$b" ] || { echo "ipr-import.sh: no $bin/$b" >&2; exit 1; }
-done
-PATH=$bin:$PATH
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ipp-bench-ipr.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' HUP INT TERM
-unset IPP_TOKEN IPP_SMTP_URL IPP_NOW XDG_DATA_HOME
-HOME=$tmp/home
-IPP_DB=$tmp/setup/ipp.db
-export HOME IPP_DB
-mkdir -p "$HOME"
-
-# Seconds since the epoch with a fraction: GNU date, else perl.
-if [ "$(date +%N)" != N ] && [ -n "$(date +%N)" ]; then
-	now() { date +%s.%N; }
-else
-	now() { perl -MTime::HiRes=time -e 'printf "%.6f\n", time'; }
-fi
-
-# as USER COMMAND...: COMMAND in USER's session, as in tests/demo.sh.
-as() {
-	XDG_STATE_HOME=$tmp/state-$1
-	export XDG_STATE_HOME
-	shift
-	"$@"
-}
-
-# paper FILE TITLE: a small PDF of its own content (D1, D2).
-paper() {
-	printf '%s\n' '%PDF-1.4' "% $2" \
-	    '1 0 obj << /Type /Catalog /Pages 2 0 R >>' 'endobj' \
-	    '2 0 obj << /Type /Pages /Kids [] /Count 0 >>' 'endobj' \
-	    'trailer << /Root 1 0 R >>' '%%EOF' >"$1"
-}
+. "$(dirname "$0")/lib.sh"
+bench_init ipr-import ipp-register ipp-ipr
 
 # ---- A store with an identity-verified account, as `make demo` makes ----
-HANDLER=cases@bench.example
-OWNER=ip@brand.example
-PW='bench passphrase 1'
-printf '%s\n' "$PW" | as handler ipp-register init --handler "$HANDLER" \
-    --password-stdin 2>/dev/null
-printf '%s\n' "$PW" | ipp-register new --email "$OWNER" --base hong-kong \
-    --identity enterprise --category right-holder --agree --password-stdin \
-    >/dev/null
-code=$(tr -d '\r' <"$(ls -t "$tmp"/setup/outbox/new/* | head -1)" |
-    sed -n 's/^Verification code: \([0-9]\{6\}\)$/\1/p')
-ipp-register verify --email "$OWNER" "$code"
-printf '%s\n' "$PW" | as owner ipp-register login --email "$OWNER" \
-    --password-stdin
-paper "$tmp/registration.pdf" 'company registration'
-as owner ipp-register identity --name 'Bench Brand Ltd' \
-    --doc "$tmp/registration.pdf"
-printf '%s\n' "$PW" | as handler ipp-register login --email "$HANDLER" \
-    --password-stdin
-as handler ipp-register approve "$(as owner ipp-register whoami |
-    awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "account_id") c = i }
-    NR == 2 { print $c }')" >/dev/null
+verified_owner
 
 # ---- The data: shared papers, one row an IPR ----
 mkdir -p "$tmp/data/papers"
@@ -105,26 +48,7 @@ LC_ALL=C awk -v rows="$rows" 'BEGIN {
 }' >"$tmp/data/iprs.tsv"
 
 # Each run starts from the store as set up: no IPR, no paper.
-cp -R "$tmp/setup" "$tmp/pristine"
-
-# best CMD...: the least wall time of RUNS runs of CMD, in seconds.
-best() {
-	b=
-	for i in $(seq "$runs"); do
-		t0=$(now)
-		"$@"
-		t1=$(now)
-		b=$(awk -v a="$t0" -v z="$t1" -v b="$b" \
-		    'BEGIN { t = z - a; if (b == "" || t < b + 0) b = t;
-		    printf "%.3f\n", b }')
-	done
-	echo "$b"
-}
-
-reset_store() {
-	rm -rf "$tmp/setup"
-	cp -R "$tmp/pristine" "$tmp/setup"
-}
+save_store
 
 run_ipp() {
 	reset_store
