@@ -93,11 +93,14 @@ $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/lib/libipp.a $(LIB_HDR)
 		$(LDLIBS_ALL) -lcmocka
 
 # testhttpd (tests only) serves https with OpenSSL; no ipp binary links it.
-$(BUILD)/helpers/testhttpd: tests/helpers/testhttpd.c lib/banned.h
+$(BUILD)/helpers/testhttpd: tests/helpers/testhttpd.c tests/helpers/listen.h \
+    lib/banned.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) -lssl -lcrypto -lpthread
 
-$(BUILD)/helpers/%: tests/helpers/%.c $(BUILD)/lib/libipp.a $(LIB_HDR)
+# Every helper is rebuilt when listen.h (the servers' socket) changes.
+$(BUILD)/helpers/%: tests/helpers/%.c tests/helpers/listen.h \
+    $(BUILD)/lib/libipp.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/lib/libipp.a $(LDFLAGS) $(LDLIBS_ALL)
 

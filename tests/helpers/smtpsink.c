@@ -40,6 +40,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "listen.h"
 #include "banned.h"
 
 #define LINE_MAX_BYTES	65536	/* far above SMTP's 1000 */
@@ -300,46 +301,6 @@ serve(int fd, int timeout_ms)
 	close(fd);
 }
 
-/* PORTFILE appears whole: written beside it, then renamed. */
-static void
-write_port(const char *portfile, int port)
-{
-	char *tmp;
-	FILE *f;
-
-	if (asprintf(&tmp, "%s.%ld.tmp", portfile, (long)getpid()) < 0)
-		die(3, "out of memory");
-	if ((f = fopen(tmp, "w")) == NULL)
-		die(3, "cannot create '%s': %s", tmp, strerror(errno));
-	fprintf(f, "%d\n", port);
-	if (fclose(f) != 0 || rename(tmp, portfile) != 0)
-		die(3, "cannot write '%s': %s", portfile, strerror(errno));
-	free(tmp);
-}
-
-/* Only ever 127.0.0.1: the tests must not open a port to the network. */
-static int
-listen_loopback(int *port)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd, on = 1;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		die(3, "socket: %s", strerror(errno));
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = 0;
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
-	    listen(fd, 64) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
-		die(3, "cannot listen on 127.0.0.1: %s", strerror(errno));
-	*port = ntohs(sin.sin_port);
-	return fd;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -368,8 +329,10 @@ main(int argc, char *argv[])
 	if (portfile == NULL || dir == NULL || optind != argc)
 		usage();
 	signal(SIGPIPE, SIG_IGN);
-	lfd = listen_loopback(&port);
-	write_port(portfile, port);
+	if ((lfd = listen_loopback(64, &port)) < 0)
+		die(3, "cannot listen on 127.0.0.1: %s", strerror(errno));
+	if (listen_write_port(portfile, port) != 0)
+		die(3, "cannot write '%s': %s", portfile, strerror(errno));
 	pfd.fd = lfd;
 	pfd.events = POLLIN;
 	while (want == 0 || saved < want) {
