@@ -194,9 +194,10 @@ fi
 # ---- ipp-rules(7), ENVIRONMENT, install (issue 8) ----
 # Fails when a rule number that the code (lib/, cmd/) or a man page names
 # has no entry `.It Sy NUMBER` in man/ipp-rules.7; when a page that names
-# a rule does not point to ipp-rules(7) (Xr ipp-rules 7); when an IPP_*
-# variable that the code reads is missing from ipp(7)'s ENVIRONMENT; or
-# when `make install` does not install every page, ipp-rules.7 included.
+# a rule does not point to ipp-rules(7) (Xr ipp-rules 7); when a setting
+# that serves a rule is not named in ipp-rules(7); when an IPP_* variable
+# that the code reads is missing from ipp(7)'s ENVIRONMENT; or when
+# `make install` does not install every page, ipp-rules.7 included.
 
 # rule_numbers FILE...: the rule numbers (A1, C12, ...) named in FILEs,
 # one a line, sorted; mdoc comments are skipped, and so are the "C0" and
@@ -250,6 +251,35 @@ for var in $(grep -ohE '"IPP_[A-Z0-9_]+"' lib/*.c cmd/*.c | tr -d '"' |
 		not_ok "ipp.7 ENVIRONMENT lacks $var (.It Ev $var)"
 	fi
 done
+
+# Every setting that serves a rule (its description starts "C6: ...")
+# is named in ipp-rules(7), gone_page_PLATFORM as gone_page_; read from
+# the settings of a new store.
+if printf 'docs-test password\n' | IPP_DB="$tmp/st/ipp.db" \
+    "$IPP_BIN/ipp-register" init --handler docs@test.example \
+    --password-stdin >/dev/null 2>&1 &&
+    printf 'docs-test password\n' | IPP_DB="$tmp/st/ipp.db" \
+    XDG_STATE_HOME="$tmp/st-state" "$IPP_BIN/ipp-register" login \
+    --email docs@test.example --password-stdin >/dev/null 2>&1 &&
+    IPP_DB="$tmp/st/ipp.db" XDG_STATE_HOME="$tmp/st-state" \
+    "$IPP_BIN/ipp-register" settings >"$tmp/settings" 2>/dev/null; then
+	awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	    $c["description"] ~ /^[ADICHNG][0-9]+[:,]/ {
+		n = $c["name"]; sub(/^gone_page_.*/, "gone_page_", n); print n
+	    }' "$tmp/settings" | sort -u >"$tmp/rule-settings"
+	if [ ! -s "$tmp/rule-settings" ]; then
+		not_ok "no setting names a rule in its description"
+	fi
+	while read -r name; do
+		if grep -q "^\.Li $name\( \|\$\)" "$rules_page"; then
+			ok "ipp-rules.7 names the setting $name"
+		else
+			not_ok "ipp-rules.7 lacks the setting $name (.Li $name)"
+		fi
+	done <"$tmp/rule-settings"
+else
+	not_ok "cannot read the settings of a new store"
+fi
 
 # `make install` puts every page in its section's directory.
 if make -s install DESTDIR="$tmp/inst" PREFIX=/usr \
