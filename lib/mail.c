@@ -675,12 +675,10 @@ struct pending {
 	char		*message_id;	/* names its file and Message-ID */
 	char		*text;		/* the whole message, CRLF */
 	char		*error;		/* why this run did not deliver it */
-	int		 filed;		/* in the outbox now */
 	int		 done;		/* delivered: mark it in the store */
 };
 
 struct run {
-	struct ipp_store *s;
 	struct outbox	 o;
 	const char	*url;		/* IPP_SMTP_URL, NULL for none */
 	struct smtp	 t;
@@ -690,6 +688,7 @@ struct run {
 	int		 first_rc;
 	int		 failed;	/* messages left queued */
 	char		*own_error;	/* the first failure of one of ours */
+	int		 own_rc;
 };
 
 static void
@@ -789,9 +788,7 @@ file_message(const struct outbox *o, const struct pending *p, int *sent,
 	}
 	if (close(fd) != 0 || rename(tmp, dst) != 0)
 		goto fail;
-	/* Best effort: the message is in new/ whatever this says. */
-	sync_dir(o->sub[NEW]);
-	goto out;
+	goto out;	/* new/ is synced once for the batch */
 fail:
 	rc = ipp_error(errp, IPP_ESTORE, "cannot write mail into '%s': %s",
 	    o->dir, strerror(errno));
@@ -863,9 +860,10 @@ note_failure(struct run *r, struct pending *p, int rc, char *err)
 		r->first = err != NULL ? strdup(err) : NULL;
 		r->first_rc = rc;
 	}
-	if (r->own_error == NULL && is_own(p->message_id))
-		r->own_error = strdup(err != NULL ? err :
-		    "mail was not delivered");
+	if (r->own_error == NULL && err != NULL && is_own(p->message_id)) {
+		r->own_error = strdup(err);
+		r->own_rc = rc;
+	}
 }
 
 /* Files, then sends, one message; p->done when it needs no more. */
@@ -884,7 +882,6 @@ deliver_one(struct run *r, struct pending *p)
 		note_failure(r, p, rc, err);
 		return;
 	}
-	p->filed = 1;
 	if (r->url == NULL || sent) {
 		p->done = 1;
 		return;
@@ -975,7 +972,6 @@ deliver(struct ipp_store *s, int all, char **errp)
 	int fd = -1, rc, queued = 0;
 
 	memset(&r, 0, sizeof(r));
-	r.s = s;
 	r.url = url != NULL && *url != '\0' ? url : NULL;
 	if (r.url != NULL && (rc = check_scheme(r.url, errp)) != IPP_OK)
 		return rc;
@@ -996,23 +992,30 @@ deliver(struct ipp_store *s, int all, char **errp)
 			break;
 		for (i = 0; i < n; i++)
 			deliver_one(&r, &p[i]);
+		/* The files are there before the store says so (best effort). */
+		sync_dir(r.o.sub[NEW]);
+		sync_dir(r.o.sub[CUR]);
 		after = p[n - 1].mail_id;
 		rc = batch_mark(s, p, n, errp);
 		pending_free(p, n);
 		if (rc != IPP_OK)
 			goto out;
+		if (r.stopped)
+			break;	/* the rest waits for the next run */
 	}
-	if (all && r.failed > 0)
-		rc = r.first_rc != IPP_OK ? r.first_rc : IPP_ENET;
-	else if (!all && (rc = own_queued(s, &queued, errp)) == IPP_OK &&
-	    queued)
-		rc = r.first_rc == IPP_ESTORE ? IPP_ESTORE : IPP_ENET;
-	if (rc != IPP_OK && rc != IPP_ESTORE && rc != IPP_ESYS)
-		rc = ipp_error(errp, rc, "%s", !all && r.own_error != NULL ?
-		    r.own_error : r.first != NULL ? r.first :
-		    "mail was not delivered");
-	else if (rc != IPP_OK && r.first != NULL)
-		rc = ipp_error(errp, rc, "%s", r.first);
+	if (all) {
+		if (r.failed > 0)
+			rc = ipp_error(errp, r.first_rc, "%s", r.first != NULL ?
+			    r.first : "mail was not delivered");
+	} else if ((rc = own_queued(s, &queued, errp)) == IPP_OK && queued) {
+		/* Ours failed, or was not tried after an earlier failure. */
+		if (r.own_error != NULL)
+			rc = ipp_error(errp, r.own_rc, "%s", r.own_error);
+		else
+			rc = ipp_error(errp, r.first != NULL ? r.first_rc :
+			    IPP_ENET, "%s", r.first != NULL ? r.first :
+			    "mail was not delivered");
+	}
 out:
 	if (fd >= 0)
 		close(fd);	/* releases the lock */

@@ -891,6 +891,32 @@ test_same_message_id_on_retry(void **state)
 	free(id);
 }
 
+/* More than one batch: every message once, oldest first in the store. */
+static void
+test_many_messages(void **state)
+{
+	struct fixture *f = *state;
+	char to[64], *dir;
+	int i;
+
+	assert_int_equal(ipp_store_begin(f->s, &f->err), IPP_OK);
+	for (i = 0; i < 250; i++) {
+		snprintf(to, sizeof(to), "user%d@example.org", i);
+		assert_int_equal(ipp_mail_send(f->s, to, "Hi", "x\n", &f->err),
+		    IPP_OK);
+	}
+	assert_int_equal(ipp_store_commit(f->s, &f->err), IPP_OK);
+	assert_int_equal(ipp_mail_deliver(f->s, &f->err), IPP_OK);
+	dir = path(f, "outbox/new");
+	assert_int_equal(fx_count_files(dir), 250);
+	assert_int_equal(queued_rows(f), 0);
+	assert_int_equal(fx_query_int(f->s, "SELECT count(DISTINCT message_id)"
+	    " FROM mail WHERE tries = 1"), 250);
+	assert_int_equal(ipp_mail_flush(f->s, &f->err), IPP_OK);
+	assert_int_equal(fx_count_files(dir), 250);
+	free(dir);
+}
+
 /* The queue as TSV: what is not delivered yet, by mail_id. */
 static void
 test_queue_listing(void **state)
@@ -1027,6 +1053,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_same_message_id_on_retry,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_listing,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_messages,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls_required,
 		    setup, teardown),
