@@ -193,7 +193,7 @@ cmd_main(const char *prog, const struct cmd_command *commands,
 	};
 	struct cmd c = { prog, commands, ncommands, NULL, NULL, NULL };
 	size_t i;
-	int ch, status = -1;
+	int ch, rc, status = -1;
 
 	/*
 	 * SQLite opens and frees a statement journal for each insert of a
@@ -225,6 +225,17 @@ cmd_main(const char *prog, const struct cmd_command *commands,
 	}
 	if (c.err != NULL)	/* a command that forgot to report */
 		status = cmd_fail(&c, IPP_ESYS);
+	/*
+	 * The mail the command queued in its transactions goes out now that
+	 * they have committed (N3); a failure leaves it queued and, when the
+	 * command itself succeeded, decides the exit status.
+	 */
+	if (c.store != NULL && (rc = ipp_mail_deliver(c.store, &c.err)) !=
+	    IPP_OK) {
+		rc = cmd_fail(&c, rc);
+		if (status == 0)
+			status = rc;
+	}
 	ipp_store_close(c.store);
 	ipp_mail_cleanup();
 	ipp_curl_unload();

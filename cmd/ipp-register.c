@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "common.h"
 #include "err.h"
+#include "mail.h"
 #include "settings.h"
 #include "store.h"
 #include "tsv.h"
@@ -33,6 +34,7 @@ static int run_reject(struct cmd *, int, char **);
 static int run_handler(struct cmd *, int, char **);
 static int run_settings(struct cmd *, int, char **);
 static int run_set(struct cmd *, int, char **);
+static int run_mail(struct cmd *, int, char **);
 
 static const struct cmd_command commands[] = {
 	{ "init", run_init, "init --handler email --password-stdin" },
@@ -54,6 +56,7 @@ static const struct cmd_command commands[] = {
 	{ "handler", run_handler, "handler add --password-stdin email" },
 	{ "settings", run_settings, "settings" },
 	{ "set", run_set, "set name value" },
+	{ "mail", run_mail, "mail [--deliver]" },
 };
 
 
@@ -568,6 +571,52 @@ run_set(struct cmd *c, int argc, char **argv)
 	rc = cmd_handler(c, &who);
 	if (rc == IPP_OK)
 		rc = ipp_settings_set(c->store, argv[i], argv[i + 1], &c->err);
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
+}
+
+
+static int
+take_deliver(int ch, const char *arg, void *p)
+{
+	if (ch != 'D')
+		return -1;
+	*(int *)p = 1;
+	return 0;
+}
+
+static int
+queue_rows(struct cmd *c, struct ipp_tsv_writer *w, void *unused)
+{
+	long n;
+
+	return ipp_mail_queue(c->store, w, &n, &c->err);
+}
+
+/*
+ * mail: the queue (N3) for a case handler; mail --deliver: delivers it,
+ * for cron, as any command does after its own changes.
+ */
+static int
+run_mail(struct cmd *c, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "deliver", no_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const columns[] = { "mail_id", "message_id",
+		"recipient", "subject", "queued_at", "tries", "last_error" };
+	struct ipp_auth who;
+	int rc, deliver = 0;
+
+	if (cmd_parse(c, "mail", argc, argv, longs, take_deliver, &deliver) !=
+	    argc)
+		return cmd_usage(c, "mail", "mail takes no operands");
+	if (deliver) {
+		if ((rc = cmd_open_store(c, 0)) == IPP_OK)
+			rc = ipp_mail_flush(c->store, &c->err);
+	} else if ((rc = cmd_handler(c, &who)) == IPP_OK)
+		rc = cmd_write_tsv(c, columns, 7, queue_rows, NULL);
 	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
 

@@ -292,11 +292,7 @@ mail_code(struct ipp_store *s, const char *email, const char *code,
 		return ipp_error(errp, IPP_ESYS, "out of memory");
 	rc = ipp_mail_send(s, email, "Your ipp verification code", body, errp);
 	free(body);
-	if (rc != IPP_OK)
-		return ipp_error_prefix(errp, rc, "the verification code for "
-		    "'%s' was not delivered (it stays queued in the outbox)",
-		    email);
-	return IPP_OK;
+	return rc;
 }
 
 static int
@@ -350,13 +346,15 @@ ipp_account_register(struct ipp_store *s, const struct ipp_registration *r,
 	if ((rc = insert_account(s, r, email, hash, now_text, account_id,
 	    errp)) == IPP_OK)
 		rc = save_code(s, *account_id, now_text, now, code, errp);
+	/* Queued with the account: both commit or neither (N3). */
+	if (rc == IPP_OK)
+		rc = mail_code(s, email, code, errp);
 	if (rc == IPP_OK)
 		rc = ipp_store_commit(s, errp);
 	else
 		ipp_store_rollback(s);
-	/* Mail only what was committed; a failed delivery stays queued. */
-	if (rc == IPP_OK)
-		rc = mail_code(s, email, code, errp);
+	if (rc != IPP_OK)
+		*account_id = 0;
 out:
 	free(email);
 	explicit_bzero(code, sizeof(code));
@@ -552,16 +550,16 @@ ipp_account_resend(struct ipp_store *s, const char *email, char **errp)
 	if (rc == IPP_OK)
 		rc = add_event(s, row.account_id, row.account_id, "code-resent",
 		    NULL, now_text, errp);
-	if (rc != IPP_OK) {
-		ipp_store_rollback(s);
-		return rc;
-	}
-	if ((rc = ipp_store_commit(s, errp)) == IPP_OK) {
+	if (rc == IPP_OK) {
 		char *to = lower_dup(email);
 		rc = to != NULL ? mail_code(s, to, code, errp) :
 		    ipp_error(errp, IPP_ESYS, "out of memory");
 		free(to);
 	}
+	if (rc == IPP_OK)
+		rc = ipp_store_commit(s, errp);
+	else
+		ipp_store_rollback(s);
 	explicit_bzero(code, sizeof(code));
 	return rc;
 }
@@ -729,11 +727,11 @@ ipp_account_decide(struct ipp_store *s, const struct ipp_auth *who,
 		    "identity-verified" : "identity-rejected", reason, now,
 		    errp);
 	if (rc == IPP_OK)
+		rc = mail_decision(s, contact, approve, reason, errp);
+	if (rc == IPP_OK)
 		rc = ipp_store_commit(s, errp);
 	else
 		ipp_store_rollback(s);
-	if (rc == IPP_OK)
-		rc = mail_decision(s, contact, approve, reason, errp);
 	free(contact);
 	return rc;
 }

@@ -870,45 +870,6 @@ set_state(struct ipp_store *s, int64_t id, int64_t actor, const char *from,
 	return add_event(s, id, actor, to, reason, now, errp);
 }
 
-/* Loads, checks the state, moves it: one short transaction. */
-static int
-move(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
-    const char *from, const char *to, const char *reason,
-    struct stored *old, char **errp)
-{
-	char now[IPP_TIME_LEN + 1];
-	int rc;
-
-	if ((rc = ipp_clock_now_text(now, errp)) != IPP_OK ||
-	    (rc = ipp_store_begin(s, errp)) != IPP_OK)
-		return rc;
-	if ((rc = load(s, who, id, old, errp)) == IPP_OK &&
-	    strcmp(old->state, from) != 0)
-		rc = ipp_error(errp, IPP_EREFUSED, "IPR %lld is %s, not %s "
-		    "(rule I7)", (long long)id, old->state, from);
-	if (rc == IPP_OK)
-		rc = set_state(s, id, who->account_id, from, to, reason, now,
-		    errp);
-	if (rc == IPP_OK)
-		return ipp_store_commit(s, errp);
-	ipp_store_rollback(s);
-	return rc;
-}
-
-int
-ipp_ipr_resubmit(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
-    char **errp)
-{
-	struct stored old;
-	int rc;
-
-	if ((rc = ipp_account_require_verified(who, errp)) != IPP_OK)
-		return rc;
-	rc = move(s, who, id, "failed", "pending", NULL, &old, errp);
-	stored_free(&old);
-	return rc;
-}
-
 static int
 mail_decision(struct ipp_store *s, const struct stored *ipr, int64_t id,
     int verify, const char *reason, char **errp)
@@ -936,6 +897,51 @@ mail_decision(struct ipp_store *s, const struct stored *ipr, int64_t id,
 	return rc;
 }
 
+/*
+ * Loads, checks the state, moves it: one short transaction, which with
+ * tell also queues the decision's mail to the owner (N3).
+ */
+static int
+move(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
+    const char *from, const char *to, const char *reason, int tell,
+    struct stored *old, char **errp)
+{
+	char now[IPP_TIME_LEN + 1];
+	int rc;
+
+	if ((rc = ipp_clock_now_text(now, errp)) != IPP_OK ||
+	    (rc = ipp_store_begin(s, errp)) != IPP_OK)
+		return rc;
+	if ((rc = load(s, who, id, old, errp)) == IPP_OK &&
+	    strcmp(old->state, from) != 0)
+		rc = ipp_error(errp, IPP_EREFUSED, "IPR %lld is %s, not %s "
+		    "(rule I7)", (long long)id, old->state, from);
+	if (rc == IPP_OK)
+		rc = set_state(s, id, who->account_id, from, to, reason, now,
+		    errp);
+	if (rc == IPP_OK && tell)
+		rc = mail_decision(s, old, id, strcmp(to, "verified") == 0,
+		    reason, errp);
+	if (rc == IPP_OK)
+		return ipp_store_commit(s, errp);
+	ipp_store_rollback(s);
+	return rc;
+}
+
+int
+ipp_ipr_resubmit(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
+    char **errp)
+{
+	struct stored old;
+	int rc;
+
+	if ((rc = ipp_account_require_verified(who, errp)) != IPP_OK)
+		return rc;
+	rc = move(s, who, id, "failed", "pending", NULL, 0, &old, errp);
+	stored_free(&old);
+	return rc;
+}
+
 int
 ipp_ipr_decide(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
     int verify, const char *reason, char **errp)
@@ -950,9 +956,7 @@ ipp_ipr_decide(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
 		return ipp_error(errp, IPP_EUSAGE,
 		    "a failed verification needs a reason (rule I7)");
 	rc = move(s, who, id, "pending", verify ? "verified" : "failed",
-	    verify ? NULL : reason, &old, errp);
-	if (rc == IPP_OK)
-		rc = mail_decision(s, &old, id, verify, reason, errp);
+	    verify ? NULL : reason, 1, &old, errp);
 	stored_free(&old);
 	return rc;
 }

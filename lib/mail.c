@@ -5,7 +5,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -23,10 +22,10 @@
 #include "mail.h"
 #include "secret.h"
 #include "settings.h"
+#include "tsv.h"
 #include "banned.h"
 
 #define LINE_LIMIT	998		/* octets a line, RFC 5322 2.1.1 */
-#define MESSAGE_LIMIT	(16L << 20)	/* a queued file bigger is not ours */
 #define CONNECT_TIMEOUT	10L		/* seconds */
 #define TOTAL_TIMEOUT	60L		/* seconds, per message */
 /*
@@ -46,13 +45,8 @@ struct outbox {
 };
 enum { TMP, NEW, CUR };
 
-struct queued {
-	char		*name;		/* file name in new/ */
-	struct timespec	 mtime;		/* queued at; sorts the run */
-};
-
 struct message {
-	char		*data;		/* the whole file, CRLF line ends */
+	char		*data;		/* the whole message, CRLF line ends */
 	size_t		 len;
 	size_t		 off;		/* next byte for libcurl to read */
 	char		*from;		/* envelope sender, from From: */
@@ -323,9 +317,10 @@ put_headers(FILE *f, const char *from, const char *env, const char *to,
 /* The whole RFC 5322 message, CRLF line ends, into *msgp. */
 static int
 compose(struct ipp_store *s, const char *to, const char *subject,
-    const char *body, char **msgp, size_t *lenp, char **errp)
+    const char *body, const char *id, char **msgp, size_t *lenp,
+    char **errp)
 {
-	char token[IPP_SECRET_HEX], *from, *env, *text = NULL;
+	char *from, *env, *text = NULL;
 	size_t textlen, longest;
 	int64_t now;
 	FILE *f;
@@ -333,15 +328,14 @@ compose(struct ipp_store *s, const char *to, const char *subject,
 
 	if ((rc = sender(s, &from, &env, errp)) != IPP_OK)
 		return rc;
-	if ((rc = ipp_clock_now(&now, errp)) != IPP_OK ||
-	    (rc = ipp_secret_token(token, errp)) != IPP_OK)
+	if ((rc = ipp_clock_now(&now, errp)) != IPP_OK)
 		goto out;
 	if (canonical_body(body, &text, &textlen, &longest) != 0 ||
 	    (f = open_memstream(msgp, lenp)) == NULL) {
 		rc = ipp_error(errp, IPP_ESYS, "out of memory");
 		goto out;
 	}
-	put_headers(f, from, env, to, subject, now, token);
+	put_headers(f, from, env, to, subject, now, id);
 	if (longest <= LINE_LIMIT) {
 		fputs("Content-Transfer-Encoding: 8bit\r\n\r\n", f);
 		fwrite(text, 1, textlen, f);
@@ -387,69 +381,6 @@ sync_dir(const char *dir)
 }
 
 /* A name no other process or call can pick: time, pid, counter, random. */
-static int
-unique_name(char **namep, char **errp)
-{
-	static unsigned long counter;
-	char token[IPP_SECRET_HEX];
-	int64_t now;
-	int rc;
-
-	if ((rc = ipp_clock_now(&now, errp)) != IPP_OK ||
-	    (rc = ipp_secret_token(token, errp)) != IPP_OK)
-		return rc;
-	token[16] = '\0';
-	*namep = ipp_strdup_printf("%lld.%ld_%lu_%s.ipp", (long long)now,
-	    (long)getpid(), ++counter, token);
-	if (*namep == NULL)
-		return ipp_error(errp, IPP_ESYS, "out of memory");
-	return IPP_OK;
-}
-
-/* Maildir delivery: tmp/NAME written and fsynced, then renamed into new/. */
-static int
-enqueue(const struct outbox *o, const char *msg, size_t len, char **namep,
-    char **errp)
-{
-	char *tmp = NULL, *dst = NULL;
-	int fd, rc, saved;
-
-	*namep = NULL;
-	if ((rc = outbox_create(o, errp)) != IPP_OK ||
-	    (rc = unique_name(namep, errp)) != IPP_OK)
-		return rc;
-	if ((tmp = join(o->sub[TMP], *namep, NULL)) == NULL ||
-	    (dst = join(o->sub[NEW], *namep, NULL)) == NULL) {
-		rc = ipp_error(errp, IPP_ESYS, "out of memory");
-		goto out;
-	}
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
-		goto fail;
-	if (write_all(fd, msg, len) != 0 || fsync(fd) != 0) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		goto fail;
-	}
-	if (close(fd) != 0 || rename(tmp, dst) != 0)
-		goto fail;
-	/* Best effort: the message is in new/ whatever this says. */
-	sync_dir(o->sub[NEW]);
-	rc = IPP_OK;
-	goto out;
-fail:
-	rc = ipp_error(errp, IPP_ESTORE, "cannot queue mail in '%s': %s",
-	    o->dir, strerror(errno));
-	unlink(tmp);
-out:
-	if (rc != IPP_OK) {
-		free(*namep);
-		*namep = NULL;
-	}
-	free(tmp);
-	free(dst);
-	return rc;
-}
 
 static int
 is_loopback(const char *host)
@@ -633,55 +564,24 @@ header(const char *data, size_t len, const char *name)
 }
 
 /* Reads a queued file and its envelope from its From: and To: lines. */
-static int
-message_load(struct message *m, const char *path, char **errp)
-{
-	struct stat sb;
-	char *from;
-	size_t got;
-	ssize_t n;
-	int fd, rc;
 
-	memset(m, 0, sizeof(*m));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
-	    fstat(fd, &sb) != 0) {
-		rc = ipp_error(errp, IPP_ESTORE, "cannot read '%s': %s", path,
-		    strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return rc;
-	}
-	if (sb.st_size > MESSAGE_LIMIT) {
-		close(fd);
-		return ipp_error(errp, IPP_EINPUT, "'%s' is too big to be "
-		    "a queued message", path);
-	}
-	m->len = (size_t)sb.st_size;
-	if ((m->data = malloc(m->len + 1)) == NULL) {
-		close(fd);
-		return ipp_error(errp, IPP_ESYS, "out of memory");
-	}
-	for (got = 0; got < m->len; got += (size_t)n) {
-		while ((n = read(fd, m->data + got, m->len - got)) < 0 &&
-		    errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-	}
-	close(fd);
-	if (got != m->len)
-		return ipp_error(errp, IPP_ESTORE, "cannot read '%s'", path);
-	m->data[m->len] = '\0';
+/* The envelope of a stored message: From: (its address) and To:. */
+static int
+message_parse(struct message *m, const char *id, char **errp)
+{
+	char *from;
+	int rc;
+
 	from = header(m->data, m->len, "From:");
 	m->to = header(m->data, m->len, "To:");
 	m->from = from != NULL ? envelope_of(from) : NULL;
 	free(from);
 	if (m->from == NULL || m->to == NULL)
-		return ipp_error(errp, IPP_EINPUT, "'%s' has no From: or To: "
-		    "header", path);
+		return ipp_error(errp, IPP_EINPUT, "queued message '%s' has "
+		    "no From: or To: header", id);
 	if ((rc = check_address(m->from, "header 'From'", errp)) != IPP_OK ||
 	    (rc = check_address(m->to, "header 'To'", errp)) != IPP_OK)
-		return ipp_error_prefix(errp, rc, "'%s'", path);
+		return ipp_error_prefix(errp, rc, "queued message '%s'", id);
 	return IPP_OK;
 }
 
@@ -734,74 +634,175 @@ out:
 	return rc;
 }
 
-static int
-by_time(const void *a, const void *b)
-{
-	const struct queued *x = a, *y = b;
+/* Message ids this process queued, for ipp_mail_deliver's report. */
+static struct {
+	char		**ids;
+	size_t		  n;
+	size_t		  cap;
+} own;
 
-	if (x->mtime.tv_sec != y->mtime.tv_sec)
-		return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
-	if (x->mtime.tv_nsec != y->mtime.tv_nsec)
-		return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
-	return strcmp(x->name, y->name);
+static int
+own_add(const char *id)
+{
+	char **bigger;
+
+	if (own.n == own.cap) {
+		own.cap = own.cap != 0 ? own.cap * 2 : 8;
+		if ((bigger = reallocarray(own.ids, own.cap,
+		    sizeof(*own.ids))) == NULL)
+			return -1;
+		own.ids = bigger;
+	}
+	if ((own.ids[own.n] = strdup(id)) == NULL)
+		return -1;
+	own.n++;
+	return 0;
 }
 
 static void
-queue_free(struct queued *q, size_t n)
+own_clear(void)
+{
+	while (own.n > 0)
+		free(own.ids[--own.n]);
+	free(own.ids);
+	own.ids = NULL;
+	own.cap = 0;
+}
+
+/* One queued message of a delivery run. */
+struct pending {
+	int64_t		 mail_id;
+	char		*message_id;	/* names its file and Message-ID */
+	char		*text;		/* the whole message, CRLF */
+	char		*error;		/* why this run did not deliver it */
+	int		 done;		/* delivered: mark it in the store */
+};
+
+struct run {
+	struct outbox	 o;
+	const char	*url;		/* IPP_SMTP_URL, NULL for none */
+	struct smtp	 t;
+	int		 smtp_open;	/* t is set up */
+	int		 stopped;	/* a connection failure: stop sending */
+	char		*first;		/* the first failure of the run */
+	int		 first_rc;
+	int		 failed;	/* messages left queued */
+	char		*own_error;	/* the first failure of one of ours */
+	int		 own_rc;
+};
+
+static void
+pending_free(struct pending *p, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		free(q[i].name);
-	free(q);
+	for (i = 0; i < n; i++) {
+		free(p[i].message_id);
+		free(p[i].text);
+		free(p[i].error);
+	}
 }
 
-/* The files in new/, oldest first. */
-static int
-queue_list(const struct outbox *o, struct queued **qp, size_t *np,
-    char **errp)
-{
-	struct queued *q = NULL, *bigger;
-	struct dirent *e;
-	struct stat sb;
-	size_t n = 0, cap = 0;
-	DIR *d;
+#define BATCH 100	/* messages read, then marked, in one transaction */
 
-	if ((d = opendir(o->sub[NEW])) == NULL)
-		return ipp_error(errp, IPP_ESTORE, "cannot read '%s': %s",
-		    o->sub[NEW], strerror(errno));
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' ||
-		    fstatat(dirfd(d), e->d_name, &sb, 0) != 0 ||
-		    !S_ISREG(sb.st_mode))
-			continue;
-		if (n == cap) {
-			cap = cap != 0 ? cap * 2 : 16;
-			if ((bigger = reallocarray(q, cap, sizeof(*q))) == NULL)
-				goto nomem;
-			q = bigger;
-		}
-		q[n].mtime = sb.st_mtim;
-		if ((q[n].name = strdup(e->d_name)) == NULL)
-			goto nomem;
+/* Up to BATCH queued messages after mail_id after, oldest first. */
+static int
+batch_read(struct ipp_store *s, int64_t after, struct pending *p,
+    size_t *np, char **errp)
+{
+	static const char sql[] = "SELECT mail_id, message_id, message"
+	    " FROM mail WHERE delivered_at IS NULL AND mail_id > ?"
+	    " ORDER BY mail_id LIMIT 100";
+	sqlite3_stmt *st;
+	size_t n = 0;
+	int rc;
+
+	*np = 0;
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, after);
+	while (n < BATCH && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&p[n], 0, sizeof(p[n]));
+		p[n].mail_id = sqlite3_column_int64(st, 0);
+		p[n].message_id = ipp_store_column_dup(st, 1);
+		p[n].text = ipp_store_column_dup(st, 2);
 		n++;
+		if (p[n - 1].message_id == NULL || p[n - 1].text == NULL) {
+			sqlite3_reset(st);
+			pending_free(p, n);
+			return ipp_error(errp, IPP_ESYS, "out of memory");
+		}
 	}
-	closedir(d);
-	if (n > 0)
-		qsort(q, n, sizeof(*q), by_time);
-	*qp = q;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		pending_free(p, n);
+		return ipp_store_fail(s, errp, "cannot read the mail queue");
+	}
 	*np = n;
 	return IPP_OK;
-nomem:
-	closedir(d);
-	queue_free(q, n);
-	return ipp_error(errp, IPP_ESYS, "out of memory");
 }
 
-/* Delivers new/NAME and moves it to cur/NAME:2,S (seen). */
 static int
-deliver_one(struct smtp *t, const struct outbox *o, const char *name,
-    int *refused, char **errp)
+exists(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0;
+}
+
+/*
+ * Writes the message into the outbox as new/ID unless new/ID or
+ * cur/ID:2,S is there already (a run that died after writing it):
+ * the outbox gets each message once.  *sent is set for cur/ID:2,S, which
+ * only a delivery the server accepted puts there.
+ */
+static int
+file_message(const struct outbox *o, const struct pending *p, int *sent,
+    char **errp)
+{
+	char *tmp, *dst, *cur;
+	int fd, rc = IPP_OK, saved;
+
+	*sent = 0;
+	tmp = join(o->sub[TMP], p->message_id, NULL);
+	dst = join(o->sub[NEW], p->message_id, NULL);
+	cur = join(o->sub[CUR], p->message_id, ":2,S");
+	if (tmp == NULL || dst == NULL || cur == NULL) {
+		rc = ipp_error(errp, IPP_ESYS, "out of memory");
+		goto out;
+	}
+	if (exists(cur)) {
+		*sent = 1;
+		goto out;
+	}
+	if (exists(dst))
+		goto out;
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) < 0)
+		goto fail;
+	if (write_all(fd, p->text, strlen(p->text)) != 0 || fsync(fd) != 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		goto fail;
+	}
+	if (close(fd) != 0 || rename(tmp, dst) != 0)
+		goto fail;
+	goto out;	/* new/ is synced once for the batch */
+fail:
+	rc = ipp_error(errp, IPP_ESTORE, "cannot write mail into '%s': %s",
+	    o->dir, strerror(errno));
+	unlink(tmp);
+out:
+	free(tmp);
+	free(dst);
+	free(cur);
+	return rc;
+}
+
+/* Sends new/ID over SMTP and moves it to cur/ID:2,S (seen). */
+static int
+send_message(struct run *r, struct pending *p, int *refused, char **errp)
 {
 	struct message m;
 	char *src, *dst;
@@ -809,103 +810,230 @@ deliver_one(struct smtp *t, const struct outbox *o, const char *name,
 
 	*refused = 0;
 	memset(&m, 0, sizeof(m));
-	src = join(o->sub[NEW], name, NULL);
-	dst = join(o->sub[CUR], name, ":2,S");
-	if (src == NULL || dst == NULL)
-		rc = ipp_error(errp, IPP_ESYS, "out of memory");
-	else if ((rc = message_load(&m, src, errp)) == IPP_OK &&
-	    (rc = smtp_send(t, &m, refused, errp)) == IPP_OK &&
-	    rename(src, dst) != 0)
-		rc = ipp_error(errp, IPP_ESTORE, "mail was sent but cannot "
-		    "be moved to '%s': %s", o->sub[CUR], strerror(errno));
+	if (!r->smtp_open) {
+		r->smtp_open = 1;
+		if ((rc = smtp_open(&r->t, r->url, errp)) != IPP_OK)
+			return rc;
+	}
+	if (r->t.h == NULL)
+		return ipp_error(errp, IPP_ENET, "mail delivery is not set up");
+	m.data = p->text;
+	m.len = strlen(p->text);
+	if ((rc = message_parse(&m, p->message_id, errp)) == IPP_OK)
+		rc = smtp_send(&r->t, &m, refused, errp);
+	m.data = NULL;
 	message_free(&m);
 	if (rc == IPP_EINPUT)
-		*refused = 1;	/* a damaged file: skip it, keep going */
+		*refused = 1;	/* a damaged message: skip it, keep going */
+	if (rc != IPP_OK)
+		return rc;
+	src = join(r->o.sub[NEW], p->message_id, NULL);
+	dst = join(r->o.sub[CUR], p->message_id, ":2,S");
+	if (src == NULL || dst == NULL)
+		rc = ipp_error(errp, IPP_ESYS, "out of memory");
+	else if (rename(src, dst) != 0)
+		rc = ipp_error(errp, IPP_ESTORE, "mail was sent but cannot "
+		    "be moved to '%s': %s", r->o.sub[CUR], strerror(errno));
 	free(src);
 	free(dst);
 	return rc;
 }
 
+static int
+is_own(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < own.n; i++)
+		if (strcmp(own.ids[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Keeps the run's first failure, and the first of this process's own. */
+static void
+note_failure(struct run *r, struct pending *p, int rc, char *err)
+{
+	r->failed++;
+	p->error = err;
+	if (r->first == NULL) {
+		r->first = err != NULL ? strdup(err) : NULL;
+		r->first_rc = rc;
+	}
+	if (r->own_error == NULL && err != NULL && is_own(p->message_id)) {
+		r->own_error = strdup(err);
+		r->own_rc = rc;
+	}
+}
+
+/* Files, then sends, one message; p->done when it needs no more. */
+static void
+deliver_one(struct run *r, struct pending *p)
+{
+	char *err = NULL;
+	int rc, sent, refused = 0;
+
+	if (r->stopped) {
+		note_failure(r, p, IPP_ENET, NULL);
+		return;
+	}
+	if ((rc = file_message(&r->o, p, &sent, &err)) != IPP_OK) {
+		r->stopped = 1;
+		note_failure(r, p, rc, err);
+		return;
+	}
+	if (r->url == NULL || sent) {
+		p->done = 1;
+		return;
+	}
+	if ((rc = send_message(r, p, &refused, &err)) == IPP_OK) {
+		p->done = 1;
+		return;
+	}
+	if (!refused)
+		r->stopped = 1;
+	note_failure(r, p, rc, err);
+}
+
 /*
- * Delivers new/ under an exclusive lock on outbox/, so that concurrent
- * senders never deliver one message twice.  With own set, the result is
- * that message's: IPP_OK once it has left new/, whoever delivered it.
+ * Marks the batch in one short transaction: a delivered message loses
+ * its text (the outbox keeps it); one left queued counts a try.
  */
 static int
-deliver(const struct outbox *o, const char *url, const char *own,
-    char **errp)
+batch_mark(struct ipp_store *s, struct pending *p, size_t n, char **errp)
 {
-	struct queued *q = NULL;
-	struct smtp t;
-	struct stat sb;
-	char *first = NULL, *err = NULL, *path;
-	size_t n = 0, i;
-	int fd, rc, frc = IPP_OK, refused;
+	static const char done_sql[] = "UPDATE mail SET delivered_at = ?,"
+	    " message = NULL, tries = tries + 1, last_error = NULL"
+	    " WHERE mail_id = ? AND delivered_at IS NULL";
+	static const char fail_sql[] = "UPDATE mail SET tries = tries + 1,"
+	    " last_error = ? WHERE mail_id = ? AND delivered_at IS NULL";
+	char now[IPP_TIME_LEN + 1];
+	size_t i;
+	int rc;
 
-	if ((fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT && own == NULL)
-			return IPP_OK;	/* nothing was ever queued */
-		return ipp_error(errp, IPP_ESTORE, "cannot open '%s': %s",
-		    o->dir, strerror(errno));
+	if ((rc = ipp_clock_now_text(now, errp)) != IPP_OK ||
+	    (rc = ipp_store_begin(s, errp)) != IPP_OK)
+		return rc;
+	for (i = 0; i < n && rc == IPP_OK; i++) {
+		if (p[i].done)
+			rc = ipp_store_run(s, done_sql, "cannot mark mail "
+			    "delivered", errp, "ti", now, p[i].mail_id);
+		else if (p[i].error != NULL)
+			rc = ipp_store_run(s, fail_sql, "cannot note a failed "
+			    "delivery", errp, "ti", p[i].error, p[i].mail_id);
 	}
-	if (flock(fd, LOCK_EX) != 0) {
-		close(fd);
-		return ipp_error(errp, IPP_ESTORE, "cannot lock '%s': %s",
-		    o->dir, strerror(errno));
-	}
-	if ((rc = outbox_create(o, errp)) != IPP_OK ||
-	    (rc = queue_list(o, &q, &n, errp)) != IPP_OK) {
-		close(fd);
+	if (rc != IPP_OK) {
+		ipp_store_rollback(s);
 		return rc;
 	}
-	if (n > 0 && (frc = smtp_open(&t, url, &first)) == IPP_OK)
-		for (i = 0; i < n; i++) {
-			if ((rc = deliver_one(&t, o, q[i].name, &refused,
-			    &err)) == IPP_OK)
-				continue;
-			if (first == NULL) {
-				first = err;
-				frc = rc;
-				err = NULL;
-			}
-			if (!refused)
-				break;
-		}
-	if (n > 0)
-		smtp_close(&t);
-	free(err);
-	queue_free(q, n);
-	close(fd);
-	if (own != NULL) {
-		if ((path = join(o->sub[NEW], own, NULL)) == NULL)
-			frc = IPP_ESYS;
-		else if (stat(path, &sb) != 0 && errno == ENOENT)
-			frc = IPP_OK;
-		else if (frc == IPP_OK)
-			frc = IPP_ENET;	/* not reached: a failure was kept */
-		free(path);
+	return ipp_store_commit(s, errp);
+}
+
+/*
+ * Whether one of this process's messages is still queued: the store
+ * decides, so one rolled back with its change does not count.
+ */
+static int
+own_queued(struct ipp_store *s, int *queued, char **errp)
+{
+	static const char sql[] = "SELECT count(*) FROM mail"
+	    " WHERE message_id = ? AND delivered_at IS NULL";
+	sqlite3_stmt *st;
+	int64_t n;
+	size_t i;
+	int rc;
+
+	*queued = 0;
+	for (i = 0; i < own.n && !*queued; i++) {
+		if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+			return rc;
+		ipp_store_bind_text(st, 1, own.ids[i]);
+		if ((rc = ipp_store_first_int(s, st, &n, "cannot read the "
+		    "mail queue", errp)) != IPP_OK)
+			return rc;
+		*queued = n > 0;
 	}
-	if (frc == IPP_OK) {
-		free(first);
-		return IPP_OK;
+	return IPP_OK;
+}
+
+/*
+ * Delivers the whole queue under an exclusive lock on outbox/, so that
+ * concurrent runs never file or send one message twice.  all: report any
+ * failure; else only those of messages this process queued.
+ */
+static int
+deliver(struct ipp_store *s, int all, char **errp)
+{
+	const char *url = getenv("IPP_SMTP_URL");
+	struct pending p[BATCH];
+	struct run r;
+	int64_t after = 0;
+	size_t n, i;
+	int fd = -1, rc, queued = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.url = url != NULL && *url != '\0' ? url : NULL;
+	if (r.url != NULL && (rc = check_scheme(r.url, errp)) != IPP_OK)
+		return rc;
+	if ((rc = outbox_init(&r.o, s, errp)) != IPP_OK)
+		return rc;
+	if ((rc = outbox_create(&r.o, errp)) != IPP_OK)
+		goto out;
+	if ((fd = open(r.o.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    flock(fd, LOCK_EX) != 0) {
+		rc = ipp_error(errp, IPP_ESTORE, "cannot lock '%s': %s",
+		    r.o.dir, strerror(errno));
+		goto out;
 	}
-	if (first == NULL)
-		return ipp_error(errp, frc, "mail was not delivered");
-	if (errp != NULL) {
-		free(*errp);
-		*errp = first;
-	} else
-		free(first);
-	return frc;
+	for (;;) {
+		if ((rc = batch_read(s, after, p, &n, errp)) != IPP_OK)
+			goto out;
+		if (n == 0)
+			break;
+		for (i = 0; i < n; i++)
+			deliver_one(&r, &p[i]);
+		/* The files are there before the store says so (best effort). */
+		sync_dir(r.o.sub[NEW]);
+		sync_dir(r.o.sub[CUR]);
+		after = p[n - 1].mail_id;
+		rc = batch_mark(s, p, n, errp);
+		pending_free(p, n);
+		if (rc != IPP_OK)
+			goto out;
+		if (r.stopped)
+			break;	/* the rest waits for the next run */
+	}
+	if (all) {
+		if (r.failed > 0)
+			rc = ipp_error(errp, r.first_rc, "%s", r.first != NULL ?
+			    r.first : "mail was not delivered");
+	} else if ((rc = own_queued(s, &queued, errp)) == IPP_OK && queued) {
+		/* Ours failed, or was not tried after an earlier failure. */
+		if (r.own_error != NULL)
+			rc = ipp_error(errp, r.own_rc, "%s", r.own_error);
+		else
+			rc = ipp_error(errp, r.first != NULL ? r.first_rc :
+			    IPP_ENET, "%s", r.first != NULL ? r.first :
+			    "mail was not delivered");
+	}
+out:
+	if (fd >= 0)
+		close(fd);	/* releases the lock */
+	if (r.smtp_open)
+		smtp_close(&r.t);
+	free(r.first);
+	free(r.own_error);
+	outbox_free(&r.o);
+	return rc;
 }
 
 int
 ipp_mail_send(struct ipp_store *s, const char *to, const char *subject,
     const char *body, char **errp)
 {
-	const char *url = getenv("IPP_SMTP_URL");
-	struct outbox o;
-	char *msg = NULL, *name = NULL;
+	static const char sql[] = "INSERT INTO mail (message_id, recipient,"
+	    " subject, message, queued_at) VALUES (?, ?, ?, ?, ?)";
+	char id[IPP_SECRET_HEX], now[IPP_TIME_LEN + 1], *msg = NULL;
 	size_t len;
 	int rc;
 
@@ -913,37 +1041,59 @@ ipp_mail_send(struct ipp_store *s, const char *to, const char *subject,
 	if ((rc = check_address(to, "header 'To'", errp)) != IPP_OK ||
 	    (rc = check_line(subject, "header 'Subject'", errp)) != IPP_OK)
 		return rc;
-	if ((rc = outbox_init(&o, s, errp)) != IPP_OK)
+	if ((rc = ipp_secret_token(id, errp)) != IPP_OK ||
+	    (rc = ipp_clock_now_text(now, errp)) != IPP_OK ||
+	    (rc = compose(s, to, subject, body, id, &msg, &len, errp)))
 		return rc;
-	if ((rc = compose(s, to, subject, body, &msg, &len, errp)) == IPP_OK &&
-	    (rc = enqueue(&o, msg, len, &name, errp)) == IPP_OK &&
-	    url != NULL && *url != '\0')
-		rc = deliver(&o, url, name, errp);
+	rc = ipp_store_run(s, sql, "cannot queue the mail", errp, "ttttt",
+	    id, to, subject, msg, now);
 	free(msg);
-	free(name);
-	outbox_free(&o);
+	if (rc == IPP_OK && own_add(id) != 0)
+		rc = ipp_error(errp, IPP_ESYS, "out of memory");
 	return rc;
+}
+
+int
+ipp_mail_deliver(struct ipp_store *s, char **errp)
+{
+	int rc;
+
+	if (own.n == 0)
+		return IPP_OK;
+	rc = deliver(s, 0, errp);
+	own_clear();
+	if (rc != IPP_OK)
+		return ipp_error_prefix(errp, rc, "mail was queued but not "
+		    "delivered (it stays queued for 'ipp-register mail "
+		    "--deliver')");
+	return IPP_OK;
 }
 
 int
 ipp_mail_flush(struct ipp_store *s, char **errp)
 {
-	const char *url = getenv("IPP_SMTP_URL");
-	struct outbox o;
+	own_clear();	/* this reports every failure, ours too */
+	return deliver(s, 1, errp);
+}
+
+int
+ipp_mail_queue(struct ipp_store *s, struct ipp_tsv_writer *w, long *count,
+    char **errp)
+{
+	static const char sql[] = "SELECT mail_id, message_id, recipient,"
+	    " subject, queued_at, tries, last_error FROM mail"
+	    " WHERE delivered_at IS NULL ORDER BY mail_id";
+	sqlite3_stmt *st;
 	int rc;
 
-	if (url == NULL || *url == '\0')
-		return IPP_OK;
-	if ((rc = check_scheme(url, errp)) != IPP_OK ||
-	    (rc = outbox_init(&o, s, errp)) != IPP_OK)
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	rc = deliver(&o, url, NULL, errp);
-	outbox_free(&o);
-	return rc;
+	return ipp_store_write_rows(s, st, w, count, errp);
 }
 
 void
 ipp_mail_cleanup(void)
 {
+	own_clear();
 	ipp_curl_unload();
 }

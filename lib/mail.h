@@ -1,46 +1,77 @@
 /*
  * Mail: the one module that sends messages (A3 codes, decisions, N3).
  *
- * Every message is first queued as a file in the Maildir outbox/ beside
- * the store (tmp/ then renamed into new/).  Without IPP_SMTP_URL that is
- * where it stays: the demo and the tests read codes from there.  With
- * IPP_SMTP_URL (smtp:// or smtps://, user and password in the URL if
- * needed) each queued message is delivered through libcurl's SMTP and
- * moved to outbox/cur/; TLS is required except to a loopback address.
- * libcurl is loaded with dlopen only when a delivery happens, so commands
- * that send no mail never pay for its start-up.
+ * Sending is two steps (N3).  ipp_mail_send queues a message as a row of
+ * the store's mail table, in the caller's write transaction: it commits
+ * or rolls back with the change that causes it, so it is never lost and
+ * never sent for a change that did not happen.  After commit,
+ * ipp_mail_deliver (called by every command in cmd/common.c once the
+ * command has run) delivers the queue; what a crash or a failed delivery
+ * leaves queued goes out with the next command that sends mail, or with
+ * ipp_mail_flush (`ipp-register mail --deliver`, for cron).
+ *
+ * Delivery writes each message into the Maildir outbox/ beside the store,
+ * tmp/ID then renamed to new/ID, ID being the message's message_id; a run
+ * that finds new/ID or cur/ID:2,S there already (an earlier run died
+ * after writing it) does not write it again, so the outbox holds each
+ * message exactly once.  Without IPP_SMTP_URL that is where it stays:
+ * the demo and the tests read codes from there.  With IPP_SMTP_URL
+ * (smtp:// or smtps://, user and password in the URL if needed) the
+ * message then goes through libcurl's SMTP and moves to cur/ID:2,S; TLS
+ * is required except to a loopback address.  A crash between the
+ * server's acceptance and the store's mark sends it again at the next
+ * run, with the same bytes and the same Message-ID (<ID@sender domain>):
+ * over SMTP at least once.  A delivered message is marked in the store
+ * and its text there is emptied (the outbox keeps it; a code must not
+ * stay in the store, A3).  Deliveries hold an exclusive lock on outbox/,
+ * so concurrent processes never file or send one message twice.  A
+ * message the server refuses outright (5xx) stays queued and does not
+ * hold back the ones after it; any other failure stops the run.
+ * libcurl is loaded with dlopen only when a delivery needs it.
  *
  * Header values come from users: any CR or LF in them is refused.
- *
- * Queued files carry CRLF line ends; From: and To: are read back from them
- * at delivery.  Deliveries are serialised by a lock on outbox/, so
- * concurrent senders never deliver one message twice.  A message the
- * server refuses outright (5xx) stays in new/ and does not hold back the
- * ones after it; any other failure stops the run.
  */
 #ifndef IPP_MAIL_H
 #define IPP_MAIL_H
 
 #include "store.h"
 
+struct ipp_tsv_writer;
+
 /*
  * Queues one plain-text message (UTF-8) from the mail_from setting to
- * `to`, and delivers the queue when IPP_SMTP_URL is set.  A CR or LF in
- * `to` or `subject`, or a `to` that is not one address, is IPP_EINPUT and
- * queues nothing.  A non-ASCII subject is sent as RFC 2047 encoded-words;
- * a body with a line over 998 octets goes as base64.  A failed delivery
- * of this message leaves it queued (a later send retries it) and returns
- * IPP_ENET; an older queued message that fails does not fail this call.
+ * `to`: call it inside the write transaction of the change that causes
+ * it.  A CR or LF in `to` or `subject`, or a `to` that is not one
+ * address, is IPP_EINPUT and queues nothing.  A non-ASCII subject is sent
+ * as RFC 2047 encoded-words; a body with a line over 998 octets goes as
+ * base64.  Delivers nothing: see ipp_mail_deliver.
  */
 int ipp_mail_send(struct ipp_store *s, const char *to, const char *subject,
     const char *body, char **errp);
 
 /*
- * Delivers whatever is queued in outbox/new, oldest first, when
- * IPP_SMTP_URL is set (else does nothing); IPP_ENET when any message
- * could not be delivered.
+ * After commit, outside any transaction: when this process queued mail
+ * since the last call, delivers the whole queue, oldest first.  IPP_ENET
+ * (IPP_EUSAGE for a bad IPP_SMTP_URL) when a message this process queued
+ * is still queued afterwards; an older message that fails again does not
+ * fail this call.  Does nothing when this process queued nothing.
+ */
+int ipp_mail_deliver(struct ipp_store *s, char **errp);
+
+/*
+ * Delivers the whole queue, oldest first, outside any transaction: for
+ * cron.  IPP_ENET when any message could not be delivered (it stays
+ * queued), IPP_EUSAGE for a bad IPP_SMTP_URL.
  */
 int ipp_mail_flush(struct ipp_store *s, char **errp);
+
+/*
+ * Writes the queued (not yet delivered) messages as TSV rows, by mail_id:
+ * mail_id message_id recipient subject queued_at tries last_error.
+ * *count gets the number of rows.
+ */
+int ipp_mail_queue(struct ipp_store *s, struct ipp_tsv_writer *w,
+    long *count, char **errp);
 
 /*
  * Whether delivery through url needs TLS: 1 for smtps://, and for smtp://
@@ -51,7 +82,7 @@ int ipp_mail_flush(struct ipp_store *s, char **errp);
  */
 int ipp_mail_tls_required(const char *url, char **errp);
 
-/* Unloads libcurl if it was loaded. */
+/* Forgets what this process queued; unloads libcurl if it was loaded. */
 void ipp_mail_cleanup(void);
 
 #endif

@@ -268,6 +268,25 @@ static const struct migration migrations[] = {
 	" ('form_max_urls', '10', 'integer', 1, 10,"
 	"  'C12: URLs in one standalone takedown notice at most');",
 	    ipp_reason_seed },
+	/*
+	 * 5: the mail queue (N3).  A message is queued in the transaction of
+	 * the change that causes it and delivered after commit.  message_id
+	 * names its outbox file and its Message-ID; message (the whole text,
+	 * CRLF) is emptied once delivered, so a verification code does not
+	 * stay in the store (A3).
+	 */
+	{ "CREATE TABLE mail ("
+	"  mail_id INTEGER PRIMARY KEY,"
+	"  message_id TEXT NOT NULL UNIQUE,"
+	"  recipient TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  message TEXT,"
+	"  queued_at TEXT NOT NULL,"
+	"  tries INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  delivered_at TEXT);"
+	"CREATE INDEX mail_queued ON mail (mail_id) WHERE delivered_at IS NULL;",
+	    NULL },
 };
 
 int

@@ -111,7 +111,8 @@ step_register() {
 
 step_verify() {
 	say "A six-digit code is mailed to the login email (rule A3).  Without" \
-	    "IPP_SMTP_URL the mail is queued in the outbox beside the store."
+	    "IPP_SMTP_URL the mail, queued in the store with the account, is" \
+	    "delivered into the outbox beside the store."
 	run ls "$(dirname "$IPP_DB")/outbox/new"
 	CODE=$(code_for "$OWNER")
 	say "The message says: Verification code: $CODE"

@@ -86,6 +86,15 @@ wait_for at_least 3 "$tmp/sink"
 is "$(count "$tmp/sink")" 3 "the queued message and the new one arrived"
 is "$(count "$outbox/new")" 0 "outbox/new is empty again"
 is "$(count "$outbox/cur")" 3 "all three are in outbox/cur"
+# The retried message kept its Message-ID: each outbox copy's is in the
+# sink exactly once.
+same=0
+for m in "$outbox"/cur/*; do
+	mid=$(tr -d '\r' <"$m" | sed -n 's/^Message-ID: //p')
+	[ -n "$mid" ] && [ "$(cat "$tmp"/sink/*.eml | tr -d '\r' |
+	    grep -cxF "Message-ID: $mid")" -eq 1 ] && same=$((same + 1))
+done
+is "$same" 3 "the sink has each message once, with its outbox Message-ID"
 try ipp-register verify --email "$C" "$(sink_code "$C")"
 succeeded "the newest code verifies carol"
 

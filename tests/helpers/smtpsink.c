@@ -16,7 +16,12 @@
  * A file appears whole (written as DIR/.NNN.tmp, then renamed).  One
  * client is served at a time; others wait in the listen queue.
  *
- * usage: smtpsink -p PORTFILE -d DIR [-n COUNT] [-t SECONDS]
+ * With -s (stall) the sink saves each message but never answers the end
+ * of its DATA: the client hangs as if the server had died after taking
+ * it, so that tests can kill a sender between the server's acceptance
+ * and the sender's own record of it.
+ *
+ * usage: smtpsink -p PORTFILE -d DIR [-n COUNT] [-t SECONDS] [-s]
  * Exits 0 after COUNT messages (when that client has quit), or after
  * SECONDS (default 30) without traffic; 1 when COUNT was given and the
  * timeout came first; 2 on usage errors; 3 when the system fails.
@@ -62,6 +67,7 @@ struct envelope {
 static const char *dir;		/* where messages go (-d) */
 static int saved;		/* messages saved so far */
 static int want;		/* -n, 0 for no limit */
+static int stall;		/* -s: never answer the end of DATA */
 
 static void __attribute__((noreturn, format(printf, 2, 3)))
 die(int status, const char *fmt, ...)
@@ -79,8 +85,8 @@ die(int status, const char *fmt, ...)
 static void __attribute__((noreturn))
 usage(void)
 {
-	fputs("usage: smtpsink -p PORTFILE -d DIR [-n COUNT] [-t SECONDS]\n",
-	    stderr);
+	fputs("usage: smtpsink -p PORTFILE -d DIR [-n COUNT] [-t SECONDS] "
+	    "[-s]\n", stderr);
 	exit(2);
 }
 
@@ -266,6 +272,12 @@ command(struct client *c, struct envelope *e, char *line, size_t *consumed)
 		reply(c, "354 end with <CRLF>.<CRLF>\r\n");
 		if (receive(c, e, consumed) != 0)
 			return -1;
+		if (stall) {
+			/* Hold the client, silent, until it goes away. */
+			while (read_line(c, &line, consumed) == 0)
+				continue;
+			return -1;
+		}
 		envelope_reset(e);
 		reply(c, "250 saved\r\n");
 	} else if (strcasecmp(line, "RSET") == 0) {
@@ -308,7 +320,7 @@ main(int argc, char *argv[])
 	struct pollfd pfd;
 	int ch, fd, lfd, port, seconds = 30, n;
 
-	while ((ch = getopt(argc, argv, "d:n:p:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "d:n:p:st:")) != -1) {
 		switch (ch) {
 		case 'd':
 			dir = optarg;
@@ -318,6 +330,9 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			portfile = optarg;
+			break;
+		case 's':
+			stall = 1;
 			break;
 		case 't':
 			seconds = number(optarg, 1);

@@ -87,6 +87,8 @@ last_code(struct fixture *f, const char *to, char code[7])
 	int for_us;
 
 	code[0] = '\0';
+	/* Mail is queued with its change and delivered after commit. */
+	assert_int_equal(ipp_mail_deliver(f->store, &f->err), IPP_OK);
 	snprintf(dir, sizeof(dir), "%s/store/outbox/new", f->dir);
 	snprintf(want, sizeof(want), "To: %s\r\n", to);
 	assert_non_null(d = opendir(dir));

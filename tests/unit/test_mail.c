@@ -1,7 +1,9 @@
 /*
- * The mail module: the Maildir queue, header injection (issue 2), RFC 2047
- * subjects, delivery to tests/helpers/smtpsink on 127.0.0.1 (path from
- * IPP_HELPERS), failures that keep the message queued, and the TLS rule.
+ * The mail module: the queue in the store and its transactions (N3), the
+ * Maildir outbox written once per message, header injection (issue 2),
+ * RFC 2047 subjects, delivery to tests/helpers/smtpsink on 127.0.0.1
+ * (path from IPP_HELPERS), failures that keep the message queued, a
+ * stable Message-ID across retries, and the TLS rule.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -31,6 +33,8 @@
 #include "mail.h"
 #include "settings.h"
 #include "store.h"
+#include "tsv.h"
+#include "fixtures.h"
 #include "banned.h"
 
 #define MAX_FILES 16
@@ -173,6 +177,25 @@ queued(const struct fixture *f, const char *sub, int i)
 	return text;
 }
 
+/* Queues one message and delivers it (to the outbox without a URL). */
+static int
+send_now(struct fixture *f, const char *to, const char *subject,
+    const char *body)
+{
+	int rc;
+
+	if ((rc = ipp_mail_send(f->s, to, subject, body, &f->err)) != IPP_OK)
+		return rc;
+	return ipp_mail_deliver(f->s, &f->err);
+}
+
+static int64_t
+queued_rows(const struct fixture *f)
+{
+	return fx_query_int(f->s,
+	    "SELECT count(*) FROM mail WHERE delivered_at IS NULL");
+}
+
 /* Every line of the file ends in CRLF. */
 static void
 assert_crlf(const char *text)
@@ -205,6 +228,11 @@ test_queue_headers_and_body(void **state)
 
 	assert_int_equal(ipp_mail_send(f->s, "alice@example.org", "Your code",
 	    "Hello\nCode: 123456\n\nBye", &f->err), IPP_OK);
+	/* Queued in the store; nothing in the outbox before delivery. */
+	assert_int_equal(queued_rows(f), 1);
+	assert_int_equal(count(f, "outbox/new"), 0);
+	assert_int_equal(ipp_mail_deliver(f->s, &f->err), IPP_OK);
+	assert_int_equal(queued_rows(f), 0);
 	assert_int_equal(count(f, "outbox/new"), 1);
 	assert_int_equal(count(f, "outbox/tmp"), 0);
 	assert_int_equal(count(f, "outbox/cur"), 0);
@@ -228,20 +256,25 @@ test_queue_headers_and_body(void **state)
 	assert_int_equal(strspn(id, "0123456789abcdef"), 64);
 	assert_memory_equal(id + 64, "@localhost>\r\n", 13);
 
-	/* The file is the user's only: 0600. */
+	/* The file is the user's only (0600), named by the message's id. */
 	dir = path(f, "outbox/new");
 	n = list(dir, names);
 	free(dir);
 	assert_int_equal(n, 1);
 	file = ipp_strdup_printf("outbox/new/%s", names[0]);
 	assert_mode(f, file, 0600);
-	assert_non_null(strstr(names[0], ".ipp"));
+	assert_int_equal(strlen(names[0]), 64);
+	assert_memory_equal(names[0], id, 64);
 	free(file);
 	free_names(names, n);
 
+	/* Delivered: marked, its text gone from the store (A3). */
+	assert_int_equal(fx_query_int(f->s, "SELECT count(*) FROM mail"
+	    " WHERE delivered_at = '2026-01-31T09:00:00Z' AND message IS NULL"
+	    " AND tries = 1 AND recipient = 'alice@example.org'"), 1);
+
 	/* A second message: another file, another Message-ID. */
-	assert_int_equal(ipp_mail_send(f->s, "bob@example.org", "Other", "",
-	    &f->err), IPP_OK);
+	assert_int_equal(send_now(f, "bob@example.org", "Other", ""), IPP_OK);
 	assert_int_equal(count(f, "outbox/new"), 2);
 	m2 = queued(f, "outbox/new", 0);
 	if (strstr(m2, "To: bob@") == NULL) {
@@ -262,8 +295,8 @@ test_mail_from_setting(void **state)
 
 	assert_int_equal(ipp_settings_set(f->s, "mail_from",
 	    "IPP Desk <desk@ipp.example>", &f->err), IPP_OK);
-	assert_int_equal(ipp_mail_send(f->s, "alice@example.org", "Hi", "x\n",
-	    &f->err), IPP_OK);
+	assert_int_equal(send_now(f, "alice@example.org", "Hi", "x\n"),
+	    IPP_OK);
 	m = queued(f, "outbox/new", 0);
 	assert_non_null(strstr(m, "From: IPP Desk <desk@ipp.example>\r\n"));
 	assert_non_null(strstr(m, "@ipp.example>\r\nMIME-Version"));
@@ -275,7 +308,9 @@ test_mail_from_setting(void **state)
 	assert_int_equal(ipp_mail_send(f->s, "alice@example.org", "Hi", "x\n",
 	    &f->err), IPP_EINPUT);
 	assert_non_null(strstr(f->err, "'mail_from'"));
+	assert_int_equal(ipp_mail_flush(f->s, &f->err), IPP_OK);
 	assert_int_equal(count(f, "outbox/new"), 1);
+	assert_int_equal(fx_query_int(f->s, "SELECT count(*) FROM mail"), 1);
 }
 
 static void
@@ -300,6 +335,8 @@ test_header_injection_refused(void **state)
 		    &f->err), IPP_EINPUT);
 		assert_non_null(strstr(f->err, "header 'To'"));
 	}
+	assert_int_equal(fx_query_int(f->s, "SELECT count(*) FROM mail"), 0);
+	assert_int_equal(ipp_mail_flush(f->s, &f->err), IPP_OK);
 	assert_int_equal(count(f, "outbox/new"), 0);
 	assert_int_equal(count(f, "outbox/tmp"), 0);
 }
@@ -318,7 +355,7 @@ test_malformed_recipient_refused(void **state)
 		    &f->err), IPP_EINPUT);
 		assert_non_null(strstr(f->err, "'To'"));
 	}
-	assert_int_equal(count(f, "outbox/new"), 0);
+	assert_int_equal(fx_query_int(f->s, "SELECT count(*) FROM mail"), 0);
 }
 
 /* Decodes the Subject: header's encoded-words, checking their shape. */
@@ -363,8 +400,8 @@ test_non_ascii_subject_encoded(void **state)
 	char long_subject[200], *m, *s;
 	size_t i;
 
-	assert_int_equal(ipp_mail_send(f->s, "alice@example.org",
-	    short_subject, "x\n", &f->err), IPP_OK);
+	assert_int_equal(send_now(f, "alice@example.org", short_subject,
+	    "x\n"), IPP_OK);
 	m = queued(f, "outbox/new", 0);
 	assert_non_null(strstr(m, "\r\nSubject: =?UTF-8?B?"));
 	assert_null(strstr(m, "Best\xc3\xa4tigung"));
@@ -377,8 +414,8 @@ test_non_ascii_subject_encoded(void **state)
 	for (i = 0; i < 60; i++)
 		memcpy(long_subject + 3 * i, "\xe7\xa2\xba", 3);
 	long_subject[180] = '\0';
-	assert_int_equal(ipp_mail_send(f->s, "bob@example.org", long_subject,
-	    "x\n", &f->err), IPP_OK);
+	assert_int_equal(send_now(f, "bob@example.org", long_subject, "x\n"),
+	    IPP_OK);
 	m = queued(f, "outbox/new", 0);
 	if (strstr(m, "To: bob@") == NULL) {
 		free(m);
@@ -401,8 +438,8 @@ test_long_line_goes_base64(void **state)
 	memset(body, 'a', 2000);
 	body[2000] = '\n';
 	body[2001] = '\0';
-	assert_int_equal(ipp_mail_send(f->s, "alice@example.org", "Long",
-	    body, &f->err), IPP_OK);
+	assert_int_equal(send_now(f, "alice@example.org", "Long", body),
+	    IPP_OK);
 	m = queued(f, "outbox/new", 0);
 	assert_crlf(m);
 	assert_non_null(strstr(m, "Content-Transfer-Encoding: base64\r\n"));
@@ -431,8 +468,8 @@ test_no_libcurl_without_url(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(ipp_mail_send(f->s, "alice@example.org", "Hi", "x\n",
-	    &f->err), IPP_OK);
+	assert_int_equal(send_now(f, "alice@example.org", "Hi", "x\n"),
+	    IPP_OK);
 	assert_int_equal(ipp_mail_flush(f->s, &f->err), IPP_OK);
 	assert_false(ipp_curl_loaded());
 	assert_int_equal(count(f, "outbox/new"), 1);
@@ -489,15 +526,17 @@ test_delivery_to_smtpsink(void **state)
 	}
 	pid = start_sink(f, helpers, 2, &port);
 
-	/* One queued while no server is named, one sent with it. */
+	/* Two queued; both go with the delivery, oldest first. */
 	assert_int_equal(ipp_mail_send(f->s, "first@example.org", "One",
 	    "line\n.leading dot\n..two dots\n.\nend\n", &f->err), IPP_OK);
-	assert_int_equal(count(f, "outbox/new"), 1);
 	url = ipp_strdup_printf("smtp://127.0.0.1:%d", port);
 	setenv("IPP_SMTP_URL", url, 1);
 	free(url);
 	assert_int_equal(ipp_mail_send(f->s, "second@example.org", "Two",
 	    "second\n", &f->err), IPP_OK);
+	assert_int_equal(count(f, "outbox/cur"), 0);
+	assert_int_equal(ipp_mail_deliver(f->s, &f->err), IPP_OK);
+	assert_int_equal(queued_rows(f), 0);
 	assert_int_equal(count(f, "outbox/new"), 0);
 	assert_int_equal(count(f, "outbox/cur"), 2);
 	assert_true(ipp_curl_loaded());
@@ -512,7 +551,7 @@ test_delivery_to_smtpsink(void **state)
 	n = list(cur, names);
 	assert_int_equal(n, 2);
 	for (i = 0; i < n; i++)
-		assert_non_null(strstr(names[i], ".ipp:2,S"));
+		assert_string_equal(names[i] + 64, ":2,S");
 	free_names(names, n);
 	free(cur);
 	got = queued(f, "sink", 0);
@@ -562,10 +601,11 @@ test_refused_message_does_not_block(void **state)
 	assert_non_null(strstr(f->err, "to 'refused@example.org'"));
 	assert_non_null(strstr(f->err, "550"));
 	assert_int_equal(count(f, "outbox/new"), 1);
+	assert_int_equal(queued_rows(f), 1);
 
 	/* The next send succeeds; the refused one stays queued. */
-	assert_int_equal(ipp_mail_send(f->s, "bob@example.org", "Two",
-	    "y\n", &f->err), IPP_OK);
+	assert_int_equal(send_now(f, "bob@example.org", "Two", "y\n"),
+	    IPP_OK);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	f->sink = 0;
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -610,6 +650,8 @@ test_concurrent_senders(void **state)
 			url = ipp_strdup_printf("k%dm%d@example.org", i, j);
 			rc = ipp_mail_send(s, url, "Hi", "x\n", NULL);
 			free(url);
+			if (rc == IPP_OK)
+				rc = ipp_mail_deliver(s, NULL);
 		}
 		_exit(rc == IPP_OK ? 0 : 1);
 	}
@@ -673,17 +715,237 @@ test_failed_delivery_stays_queued(void **state)
 	    closed_port());
 	setenv("IPP_SMTP_URL", url, 1);
 	free(url);
-	assert_int_equal(ipp_mail_send(f->s, "alice@example.org", "Hi",
-	    "x\n", &f->err), IPP_ENET);
+	assert_int_equal(send_now(f, "alice@example.org", "Hi", "x\n"),
+	    IPP_ENET);
 	assert_non_null(strstr(f->err, "through '127.0.0.1:"));
 	assert_non_null(strstr(f->err, "connect"));
+	assert_non_null(strstr(f->err, "stays queued"));
 	assert_null(strstr(f->err, "hunter2"));
 	assert_int_equal(count(f, "outbox/new"), 1);
 	assert_int_equal(count(f, "outbox/cur"), 0);
+	assert_int_equal(queued_rows(f), 1);
 
+	/* Tried again: still one file in the outbox, two tries counted. */
 	assert_int_equal(ipp_mail_flush(f->s, &f->err), IPP_ENET);
 	assert_null(strstr(f->err, "hunter2"));
 	assert_int_equal(count(f, "outbox/new"), 1);
+	assert_int_equal(fx_query_int(f->s, "SELECT count(*) FROM mail"
+	    " WHERE tries = 2 AND last_error LIKE '%connect%'"
+	    " AND last_error NOT LIKE '%hunter2%'"), 1);
+}
+
+/* N3: a message rolled back with its change is never delivered. */
+static void
+test_rolled_back_with_change(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(ipp_store_begin(f->s, &f->err), IPP_OK);
+	assert_int_equal(ipp_mail_send(f->s, "alice@example.org", "Gone",
+	    "x\n", &f->err), IPP_OK);
+	assert_int_equal(queued_rows(f), 1);
+	ipp_store_rollback(f->s);
+	assert_int_equal(fx_query_int(f->s, "SELECT count(*) FROM mail"), 0);
+	/* Nothing of ours is queued any more: not a failure. */
+	assert_int_equal(ipp_mail_deliver(f->s, &f->err), IPP_OK);
+	assert_int_equal(ipp_mail_flush(f->s, &f->err), IPP_OK);
+	assert_int_equal(count(f, "outbox/new"), 0);
+
+	/* Committed with its change, it is delivered. */
+	assert_int_equal(ipp_store_begin(f->s, &f->err), IPP_OK);
+	assert_int_equal(ipp_mail_send(f->s, "alice@example.org", "Kept",
+	    "x\n", &f->err), IPP_OK);
+	assert_int_equal(ipp_store_commit(f->s, &f->err), IPP_OK);
+	assert_int_equal(ipp_mail_deliver(f->s, &f->err), IPP_OK);
+	assert_int_equal(count(f, "outbox/new"), 1);
+}
+
+/*
+ * N3: a process that dies after commit, before delivery, loses nothing:
+ * the next run (another connection) delivers the message, once.
+ */
+static void
+test_crash_after_commit_delivers_once(void **state)
+{
+	struct fixture *f = *state;
+	struct ipp_store *other;
+	char *db = path(f, "ipp.db");
+	char *id, *file, *m;
+
+	assert_int_equal(ipp_store_begin(f->s, &f->err), IPP_OK);
+	assert_int_equal(ipp_mail_send(f->s, "alice@example.org", "Code",
+	    "Verification code: 123456\n", &f->err), IPP_OK);
+	assert_int_equal(ipp_store_commit(f->s, &f->err), IPP_OK);
+	ipp_mail_cleanup();	/* the process is gone: it forgets */
+	assert_int_equal(ipp_mail_deliver(f->s, &f->err), IPP_OK);
+	assert_int_equal(count(f, "outbox/new"), 0);
+
+	assert_int_equal(ipp_store_open(&other, db, 0, &f->err), IPP_OK);
+	assert_int_equal(ipp_mail_flush(other, &f->err), IPP_OK);
+	assert_int_equal(ipp_mail_flush(other, &f->err), IPP_OK);
+	assert_int_equal(ipp_mail_flush(f->s, &f->err), IPP_OK);
+	ipp_store_close(other);
+	assert_int_equal(count(f, "outbox/new"), 1);
+	assert_int_equal(count(f, "outbox/tmp"), 0);
+	id = fx_query_text(f->s, "SELECT message_id FROM mail");
+	file = ipp_strdup_printf("outbox/new/%s", id);
+	m = queued(f, "outbox/new", 0);
+	assert_non_null(strstr(m, "Verification code: 123456\r\n"));
+	assert_mode(f, file, 0600);
+	free(m);
+	free(file);
+	free(id);
+	free(db);
+}
+
+/*
+ * A run that died after writing the outbox file but before marking the
+ * message: the next run finds the file and does not write another.  A
+ * file in cur/ says the server took it: the next run marks it unsent.
+ */
+static void
+test_outbox_file_written_once(void **state)
+{
+	struct fixture *f = *state;
+	char *id, *file, *m, *url;
+
+	assert_int_equal(ipp_mail_send(f->s, "alice@example.org", "One",
+	    "x\n", &f->err), IPP_OK);
+	id = fx_query_text(f->s, "SELECT message_id FROM mail");
+	assert_int_equal(ipp_mail_flush(f->s, &f->err), IPP_OK);
+	/* Pretend the mark was lost. */
+	assert_int_equal(ipp_store_exec(f->s, "UPDATE mail SET"
+	    " delivered_at = NULL, message = 'x'", &f->err), IPP_OK);
+	file = ipp_strdup_printf("%s/outbox/new/%s", f->dir, id);
+	fx_write_file(file, "the first copy\r\n", 16);
+	assert_int_equal(ipp_mail_flush(f->s, &f->err), IPP_OK);
+	assert_int_equal(count(f, "outbox/new"), 1);
+	m = slurp(file, NULL);
+	assert_string_equal(m, "the first copy\r\n");
+	free(m);
+	assert_int_equal(queued_rows(f), 0);
+	free(file);
+
+	/* In cur/: sent already; no server is asked (none listens). */
+	assert_int_equal(ipp_store_exec(f->s, "UPDATE mail SET"
+	    " delivered_at = NULL, message = 'x'", &f->err), IPP_OK);
+	file = ipp_strdup_printf("%s/outbox/cur/%s:2,S", f->dir, id);
+	fx_write_file(file, "sent\r\n", 6);
+	url = ipp_strdup_printf("smtp://127.0.0.1:%d", closed_port());
+	setenv("IPP_SMTP_URL", url, 1);
+	free(url);
+	free(file);
+	file = ipp_strdup_printf("%s/outbox/new/%s", f->dir, id);
+	assert_int_equal(unlink(file), 0);
+	assert_int_equal(ipp_mail_flush(f->s, &f->err), IPP_OK);
+	assert_int_equal(queued_rows(f), 0);
+	assert_int_equal(count(f, "outbox/new"), 0);
+	assert_int_equal(count(f, "outbox/cur"), 1);
+	free(file);
+	free(id);
+}
+
+/* Over SMTP at least once: a retry sends the same Message-ID. */
+static void
+test_same_message_id_on_retry(void **state)
+{
+	struct fixture *f = *state;
+	const char *helpers = getenv("IPP_HELPERS");
+	char *url, *id, *got, *want;
+	int port, status;
+	pid_t pid;
+
+	if (helpers == NULL || *helpers == '\0') {
+		print_message("skipped: IPP_HELPERS is not set "
+		    "(the directory holding smtpsink)\n");
+		skip();
+	}
+	url = ipp_strdup_printf("smtp://127.0.0.1:%d", closed_port());
+	setenv("IPP_SMTP_URL", url, 1);
+	free(url);
+	assert_int_equal(send_now(f, "alice@example.org", "Hi", "x\n"),
+	    IPP_ENET);
+	assert_int_equal(count(f, "outbox/new"), 1);
+
+	pid = start_sink(f, helpers, 1, &port);
+	url = ipp_strdup_printf("smtp://127.0.0.1:%d", port);
+	setenv("IPP_SMTP_URL", url, 1);
+	free(url);
+	assert_int_equal(ipp_mail_flush(f->s, &f->err), IPP_OK);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	f->sink = 0;
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(count(f, "outbox/new"), 0);
+	assert_int_equal(count(f, "outbox/cur"), 1);
+
+	id = fx_query_text(f->s, "SELECT message_id FROM mail");
+	want = ipp_strdup_printf("\r\nMessage-ID: <%s@localhost>\r\n", id);
+	got = queued(f, "sink", 0);
+	assert_non_null(strstr(got, want));
+	free(got);
+	got = queued(f, "outbox/cur", 0);
+	assert_non_null(strstr(got, want));
+	free(got);
+	assert_int_equal(fx_query_int(f->s, "SELECT tries FROM mail"), 2);
+	free(want);
+	free(id);
+}
+
+/* More than one batch: every message once, oldest first in the store. */
+static void
+test_many_messages(void **state)
+{
+	struct fixture *f = *state;
+	char to[64], *dir;
+	int i;
+
+	assert_int_equal(ipp_store_begin(f->s, &f->err), IPP_OK);
+	for (i = 0; i < 250; i++) {
+		snprintf(to, sizeof(to), "user%d@example.org", i);
+		assert_int_equal(ipp_mail_send(f->s, to, "Hi", "x\n", &f->err),
+		    IPP_OK);
+	}
+	assert_int_equal(ipp_store_commit(f->s, &f->err), IPP_OK);
+	assert_int_equal(ipp_mail_deliver(f->s, &f->err), IPP_OK);
+	dir = path(f, "outbox/new");
+	assert_int_equal(fx_count_files(dir), 250);
+	assert_int_equal(queued_rows(f), 0);
+	assert_int_equal(fx_query_int(f->s, "SELECT count(DISTINCT message_id)"
+	    " FROM mail WHERE tries = 1"), 250);
+	assert_int_equal(ipp_mail_flush(f->s, &f->err), IPP_OK);
+	assert_int_equal(fx_count_files(dir), 250);
+	free(dir);
+}
+
+/* The queue as TSV: what is not delivered yet, by mail_id. */
+static void
+test_queue_listing(void **state)
+{
+	struct fixture *f = *state;
+	struct ipp_tsv_writer *w;
+	static const char *const columns[] = { "mail_id", "message_id",
+	    "recipient", "subject", "queued_at", "tries", "last_error" };
+	char *buf = NULL;
+	size_t len = 0;
+	long n = -1;
+	FILE *fp;
+
+	assert_int_equal(send_now(f, "alice@example.org", "Sent", "x\n"),
+	    IPP_OK);
+	assert_int_equal(ipp_mail_send(f->s, "bob@example.org", "Waiting",
+	    "x\n", &f->err), IPP_OK);
+	assert_non_null(fp = open_memstream(&buf, &len));
+	assert_int_equal(ipp_tsv_writer_open(&w, fp, columns, 7, &f->err),
+	    IPP_OK);
+	assert_int_equal(ipp_mail_queue(f->s, w, &n, &f->err), IPP_OK);
+	assert_int_equal(ipp_tsv_writer_close(w, &f->err), IPP_OK);
+	fclose(fp);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(buf, "\n2\t"));
+	assert_non_null(strstr(buf, "\tbob@example.org\tWaiting\t"
+	    "2026-01-31T09:00:00Z\t0\t\\N\n"));
+	assert_null(strstr(buf, "alice"));
+	free(buf);
 }
 
 static void
@@ -744,11 +1006,15 @@ test_other_schemes_refused(void **state)
 
 	/* The message is kept for when the URL is fixed. */
 	setenv("IPP_SMTP_URL", "http://127.0.0.1:25", 1);
-	assert_int_equal(ipp_mail_send(f->s, "alice@example.org", "Hi",
-	    "x\n", &f->err), IPP_EUSAGE);
+	assert_int_equal(send_now(f, "alice@example.org", "Hi", "x\n"),
+	    IPP_EUSAGE);
 	assert_non_null(strstr(f->err, "smtp://"));
-	assert_int_equal(count(f, "outbox/new"), 1);
+	assert_int_equal(queued_rows(f), 1);
 	assert_int_equal(ipp_mail_flush(f->s, &f->err), IPP_EUSAGE);
+	assert_int_equal(queued_rows(f), 1);
+	unsetenv("IPP_SMTP_URL");
+	assert_int_equal(ipp_mail_flush(f->s, &f->err), IPP_OK);
+	assert_int_equal(queued_rows(f), 0);
 	assert_int_equal(count(f, "outbox/new"), 1);
 }
 
@@ -778,6 +1044,18 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_failed_delivery_stays_queued, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rolled_back_with_change,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_crash_after_commit_delivers_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_file_written_once,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_message_id_on_retry,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_listing,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_messages,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls_required,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_schemes_refused,
