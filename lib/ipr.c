@@ -1294,7 +1294,7 @@ static int
 write_reject(struct import *im, const char *message, char **errp)
 {
 	const char **names;
-	size_t n = ipp_records_columns(im->in), i, k;
+	size_t n = ipp_records_ncolumns(im->in), i, k;
 	int rc, error_col = ipp_records_column(im->in, "error");
 
 	if (im->rejects == NULL) {
