@@ -96,7 +96,8 @@ run_init(struct cmd *c, int argc, char **argv)
 		return cmd_fail(c, rc);
 	rc = cmd_open_store(c, IPP_STORE_CREATE);
 	if (rc == IPP_OK)
-		rc = ipp_account_init(c->store, o.email, password, &c->err);
+		rc = ipp_account_first_handler(c->store, o.email, password,
+		    &c->err);
 	cmd_forget(password);
 	if (rc != IPP_OK)
 		return cmd_fail(c, rc);

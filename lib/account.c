@@ -188,8 +188,8 @@ out:
 }
 
 int
-ipp_account_init(struct ipp_store *s, const char *email, const char *password,
-    char **errp)
+ipp_account_first_handler(struct ipp_store *s, const char *email,
+    const char *password, char **errp)
 {
 	int64_t id;
 

@@ -33,7 +33,7 @@ extern const size_t ipp_account_ncolumns;
  * Creates the store's first case handler.  Refused when the store has a
  * handler already.  The handler is active at once.
  */
-int ipp_account_init(struct ipp_store *s, const char *email,
+int ipp_account_first_handler(struct ipp_store *s, const char *email,
     const char *password, char **errp);
 
 /* A handler adds another handler. */

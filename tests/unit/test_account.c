@@ -254,9 +254,9 @@ test_handler_only_once(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(ipp_account_init(f->store, "h@example.com",
+	assert_int_equal(ipp_account_first_handler(f->store, "h@example.com",
 	    "handler pass", &f->err), IPP_OK);
-	assert_int_equal(ipp_account_init(f->store, "h2@example.com",
+	assert_int_equal(ipp_account_first_handler(f->store, "h2@example.com",
 	    "handler pass", &f->err), IPP_EREFUSED);
 	assert_non_null(strstr(f->err, "already has a case handler"));
 }
