@@ -45,28 +45,74 @@ cmd_usage(struct cmd *c, const char *name, const char *problem)
 	return IPP_EXIT_USAGE;
 }
 
+/* The command's options and --help, which every command takes. */
+static struct option *
+with_help(const struct option *longs)
+{
+	static const struct option help = { "help", no_argument, NULL, 'h' };
+	struct option *all;
+	size_t n = 0;
+
+	while (longs != NULL && longs[n].name != NULL)
+		n++;
+	if ((all = calloc(n + 2, sizeof(*all))) == NULL)
+		return NULL;
+	if (n > 0)
+		memcpy(all, longs, n * sizeof(*all));
+	all[n] = help;
+	return all;
+}
+
 int
 cmd_parse(struct cmd *c, const char *name, int argc, char **argv,
     const struct option *longs, int (*take)(int, const char *, void *),
     void *arg)
 {
-	static const struct option help_only[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int ch;
+	struct option *all;
+	char short_opt[3] = "-?", *bad;
+	int ch, rc;
 
-	if (longs == NULL)
-		longs = help_only;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+	if ((all = with_help(longs)) == NULL) {
+		fprintf(stderr, "%s: out of memory\n", c->prog);
+		exit(IPP_EXIT_SYS);
+	}
+	/*
+	 * optind 0 starts getopt afresh, permuting: options may come
+	 * before or after the operands (ipp-ipr fail 3 --reason text), and
+	 * "--" ends them.  cmd_main's "+" (stop at the command) is not kept.
+	 */
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":h", all, NULL)) != -1) {
 		if (ch == 'h') {
+			free(all);
 			print_usage(c, stdout, name);
 			exit(0);
 		}
-		if (ch == '?' || take == NULL || take(ch, optarg, arg) != 0)
+		if (ch == '?' || ch == ':') {
+			free(all);
+			bad = argv[optind - 1];
+			if (strncmp(bad, "--", 2) != 0 && optopt != 0) {
+				short_opt[1] = (char)optopt;
+				bad = short_opt;
+			}
+			fprintf(stderr, "%s: %s: %s: '%s'\n", c->prog, name,
+			    ch == ':' ? "option needs a value" :
+			    "no such option", bad);
 			exit(cmd_usage(c, name, NULL));
+		}
+		rc = take == NULL ? IPP_EUSAGE : take(ch, optarg, arg);
+		if (rc == IPP_ESYS) {
+			free(all);
+			fprintf(stderr, "%s: out of memory\n", c->prog);
+			exit(IPP_EXIT_SYS);
+		}
+		if (rc != IPP_OK) {
+			free(all);
+			exit(cmd_usage(c, name, NULL));
+		}
 	}
+	free(all);
 	return optind;
 }
 

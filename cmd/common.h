@@ -41,9 +41,12 @@ int cmd_fail(struct cmd *c, int status);
 int cmd_usage(struct cmd *c, const char *name, const char *problem);
 
 /*
- * Parses the command's long options; --help prints its usage and exits
- * 0, an unknown option exits 2.  take gets each option's val and
- * argument; it returns non-zero to refuse.  Returns optind.
+ * Parses the command's long options, before or after its operands (the
+ * operands end up from the returned index on).  --help is added to longs
+ * (not listed there): it prints the command's usage and exits 0.  take
+ * gets each option's val and argument and returns IPP_OK, IPP_ESYS (out
+ * of memory: exit 7) or another status to refuse (a usage error, exit
+ * 2); an unknown option exits 2.  Returns the index of the first operand.
  */
 int cmd_parse(struct cmd *c, const char *name, int argc, char **argv,
     const struct option *longs, int (*take)(int, const char *, void *),

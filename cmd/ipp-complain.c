@@ -112,7 +112,6 @@ run_probe(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "no-check", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct probe_result pr = { NULL, 0, 0 };
@@ -175,7 +174,7 @@ take_new(int ch, const char *arg, void *p)
 		grown = realloc(o->evidence, (o->nevidence + 1) *
 		    sizeof(*grown));
 		if (grown == NULL)
-			return -1;
+			return IPP_ESYS;
 		o->evidence = grown;
 		o->evidence[o->nevidence++] = arg;
 		break;
@@ -196,7 +195,6 @@ static const struct option new_longs[] = {
 	{ "no-check", no_argument, NULL, 'n' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "drop-bad", no_argument, NULL, 'd' },
-	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -330,7 +328,6 @@ run_import(struct cmd *c, int argc, char **argv)
 		{ "no-check", no_argument, NULL, 'n' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "drop-bad", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const columns[] = { "complaint_id", "platform",
@@ -444,7 +441,6 @@ run_list(struct cmd *c, int argc, char **argv)
 		{ "state", required_argument, NULL, 's' },
 		{ "platform", required_argument, NULL, 'p' },
 		{ "since", required_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct list_args a;
@@ -461,7 +457,6 @@ run_urls(struct cmd *c, int argc, char **argv)
 	static const struct option longs[] = {
 		{ "state", required_argument, NULL, 's' },
 		{ "platform", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct list_args a;
@@ -533,7 +528,6 @@ run_form(struct cmd *c, int argc, char **argv)
 		{ "region", required_argument, NULL, 'r' },
 		{ "right-description", required_argument, NULL, 'D' },
 		{ "reason", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ipp_notice_request r;
@@ -589,7 +583,6 @@ run_reasons(struct cmd *c, int argc, char **argv)
 		{ "type", required_argument, NULL, 'T' },
 		{ "target", required_argument, NULL, 't' },
 		{ "load", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct reasons_args a = { NULL, NULL, NULL };

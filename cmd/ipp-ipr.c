@@ -74,7 +74,6 @@ static const struct option ipr_longs[] = {
 	{ "altered", required_argument, NULL, DOC_OPTION + IPP_IPR_ALTERED },
 	{ "authorization", required_argument, NULL,
 	    DOC_OPTION + IPP_IPR_AUTHORIZATION },
-	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -110,7 +109,7 @@ take_ipr(int ch, const char *arg, void *p)
 		joined = o->classes == NULL ? strdup(arg) :
 		    ipp_strdup_printf("%s,%s", o->classes, arg);
 		if (joined == NULL)
-			return -1;
+			return IPP_ESYS;
 		free(o->classes);
 		o->classes = joined;
 		o->in.classes = joined;
@@ -189,7 +188,6 @@ run_import(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "partial", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ipp_ipr_import_result res;
@@ -270,7 +268,6 @@ run_list(struct cmd *c, int argc, char **argv)
 		{ "state", required_argument, NULL, 's' },
 		{ "type", required_argument, NULL, 't' },
 		{ "expiring", required_argument, NULL, 'x' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct list_args a;
@@ -429,7 +426,6 @@ run_fail(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "reason", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct decision d = { .verify = 0 };

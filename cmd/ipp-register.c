@@ -82,7 +82,6 @@ run_init(struct cmd *c, int argc, char **argv)
 	static const struct option longs[] = {
 		{ "handler", required_argument, NULL, 'e' },
 		{ "password-stdin", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct email_password o = { NULL, 0 };
@@ -142,7 +141,6 @@ run_new(struct cmd *c, int argc, char **argv)
 		{ "rights-org", no_argument, NULL, 'r' },
 		{ "agree", no_argument, NULL, 'a' },
 		{ "password-stdin", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const columns[] = { "account_id", "email", "state" };
@@ -182,7 +180,6 @@ run_verify(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "email", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct email_password o = { NULL, 0 };
@@ -201,7 +198,6 @@ run_resend(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "email", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct email_password o = { NULL, 0 };
@@ -221,7 +217,6 @@ run_login(struct cmd *c, int argc, char **argv)
 	static const struct option longs[] = {
 		{ "email", required_argument, NULL, 'e' },
 		{ "password-stdin", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct email_password o = { NULL, 0 };
@@ -279,7 +274,6 @@ run_passwd(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "password-stdin", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct email_password o = { NULL, 0 };
@@ -345,7 +339,6 @@ run_identity(struct cmd *c, int argc, char **argv)
 	static const struct option longs[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "doc", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct identity_options o = { NULL, NULL };
@@ -391,7 +384,6 @@ run_list(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "state", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct list_args a;
@@ -488,7 +480,6 @@ run_reject(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "reason", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *reason = NULL;
@@ -504,7 +495,6 @@ run_handler(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "password-stdin", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct email_password o = { NULL, 0 };
@@ -513,16 +503,11 @@ run_handler(struct cmd *c, int argc, char **argv)
 	int64_t id;
 	int rc, i;
 
-	if (argc < 2 || strcmp(argv[1], "add") != 0) {
-		if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
-		    strcmp(argv[1], "-h") == 0))
-			cmd_parse(c, "handler", argc, argv, longs, NULL, NULL);
-		return cmd_usage(c, "handler", "handler takes the word add");
-	}
-	i = cmd_parse(c, "handler", argc - 1, argv + 1, longs, take_email_password,
-	    &o) + 1;
-	if (argc - i != 1)
-		return cmd_usage(c, "handler", "handler add needs one email");
+	i = cmd_parse(c, "handler", argc, argv, longs, take_email_password, &o);
+	if (argc - i != 2 || strcmp(argv[i], "add") != 0)
+		return cmd_usage(c, "handler", "handler takes the word add and "
+		    "one email");
+	i++;
 	if ((rc = cmd_read_password(c, o.password_stdin, &password)) != IPP_OK)
 		return cmd_fail(c, rc);
 	rc = cmd_handler(c, &who);
