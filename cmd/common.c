@@ -1,3 +1,4 @@
+#include <libgen.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,6 +190,59 @@ cmd_write_tsv(struct cmd *c, const char *const *columns, size_t ncolumns,
 	}
 	free(close_err);
 	return rc;
+}
+
+static int
+one_row(struct cmd *c, struct ipp_tsv_writer *w, void *row)
+{
+	return ipp_tsv_write_row(w, row, &c->err);
+}
+
+int
+cmd_write_row(struct cmd *c, const char *const *columns, size_t ncolumns,
+    const char *const *row)
+{
+	return cmd_write_tsv(c, columns, ncolumns, one_row, (void *)row);
+}
+
+void
+cmd_refusal(void *c, const char *file, unsigned long line,
+    const char *message)
+{
+	fprintf(stderr, "%s: %s:%lu: %s\n", ((struct cmd *)c)->prog, file,
+	    line, message);
+}
+
+int
+cmd_open_input(struct cmd *c, const char *path, struct cmd_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	if (strcmp(path, "-") == 0) {
+		in->fp = stdin;
+		in->name = "<stdin>";
+		in->dir = ".";
+		return IPP_OK;
+	}
+	if ((in->fp = fopen(path, "re")) == NULL)
+		return ipp_error(&c->err, IPP_EINPUT, "cannot open '%s': %m",
+		    path);
+	if ((in->copy = strdup(path)) == NULL) {
+		fclose(in->fp);
+		in->fp = NULL;
+		return ipp_error(&c->err, IPP_ESYS, "out of memory");
+	}
+	in->name = path;
+	in->dir = dirname(in->copy);
+	return IPP_OK;
+}
+
+void
+cmd_close_input(struct cmd_input *in)
+{
+	if (in->fp != NULL && in->fp != stdin)
+		fclose(in->fp);
+	free(in->copy);
+	memset(in, 0, sizeof(*in));
 }
 
 int

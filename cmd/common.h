@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "auth.h"
 #include "store.h"
@@ -65,6 +66,32 @@ void cmd_forget(char *secret);
 int cmd_write_tsv(struct cmd *c, const char *const *columns,
     size_t ncolumns, int (*rows)(struct cmd *, struct ipp_tsv_writer *,
     void *), void *arg);
+
+/* Writes one record under its header: what add-like commands print. */
+int cmd_write_row(struct cmd *c, const char *const *columns,
+    size_t ncolumns, const char *const *row);
+
+/*
+ * Prints a refused input row as "prog: FILE:LINE: message"; the
+ * refusal callback of every import (arg is the struct cmd).
+ */
+void cmd_refusal(void *c, const char *file, unsigned long line,
+    const char *message);
+
+/* A file to import, and the directory its relative paths start from. */
+struct cmd_input {
+	FILE		*fp;		/* the file, or stdin */
+	const char	*name;		/* for messages: the path, or <stdin> */
+	const char	*dir;		/* the file's directory, or "." */
+	char		*copy;		/* what dir points into */
+};
+
+/*
+ * Opens path ("-" is standard input) for an import: IPP_EINPUT when it
+ * cannot be opened.  cmd_close_input closes what it opened.
+ */
+int cmd_open_input(struct cmd *c, const char *path, struct cmd_input *in);
+void cmd_close_input(struct cmd_input *in);
 
 /*
  * Applies act() to each id (from args, else from `column` of TSV on

@@ -2,7 +2,6 @@
  * ipp-ipr: the IPR register (rules I1-I8, D1-D2).  Parses options and
  * moves records; lib/ipr.c decides.
  */
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,14 +165,6 @@ run_add(struct cmd *c, int argc, char **argv)
 	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
 
-static void
-report_reject(void *arg, const char *file, unsigned long line,
-    const char *message)
-{
-	fprintf(stderr, "%s: %s:%lu: %s\n", (const char *)arg, file, line,
-	    message);
-}
-
 static int
 take_partial(int ch, const char *arg, void *p)
 {
@@ -191,33 +182,21 @@ run_import(struct cmd *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ipp_ipr_import_result res;
+	struct cmd_input in;
 	struct ipp_auth who;
-	char *copy, *dir;
-	FILE *fp;
 	int partial = 0, rc, i;
 
 	i = cmd_parse(c, "import", argc, argv, longs, take_partial, &partial);
 	if (argc - i != 1)
 		return cmd_usage(c, "import", "import needs one file (- for "
 		    "standard input)");
-	if ((rc = cmd_signed_in(c, &who)) != IPP_OK)
+	if ((rc = cmd_signed_in(c, &who)) != IPP_OK ||
+	    (rc = cmd_open_input(c, argv[i], &in)) != IPP_OK)
 		return cmd_fail(c, rc);
-	if (strcmp(argv[i], "-") == 0)
-		fp = stdin;
-	else if ((fp = fopen(argv[i], "re")) == NULL) {
-		ipp_error(&c->err, IPP_EINPUT, "cannot open '%s': %m", argv[i]);
-		return cmd_fail(c, IPP_EINPUT);
-	}
 	/* Document paths in the file are relative to the file. */
-	if ((copy = strdup(argv[i])) == NULL)
-		return cmd_fail(c, ipp_error(&c->err, IPP_ESYS, "out of memory"));
-	dir = strcmp(argv[i], "-") == 0 ? "." : dirname(copy);
-	rc = ipp_ipr_import(c->store, &who, fp, strcmp(argv[i], "-") == 0 ?
-	    "<stdin>" : argv[i], dir, partial, partial ? stdout : NULL,
-	    report_reject, (void *)c->prog, &res, &c->err);
-	free(copy);
-	if (fp != stdin)
-		fclose(fp);
+	rc = ipp_ipr_import(c->store, &who, in.fp, in.name, in.dir, partial,
+	    partial ? stdout : NULL, cmd_refusal, c, &res, &c->err);
+	cmd_close_input(&in);
 	if (rc != IPP_OK)
 		return cmd_fail(c, rc);
 	fprintf(stderr, "%s: %s: %ld rows, %ld IPRs stored\n", c->prog,

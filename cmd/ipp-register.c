@@ -147,7 +147,7 @@ run_new(struct cmd *c, int argc, char **argv)
 	struct new_options o;
 	char *password = NULL, id_text[24];
 	int64_t id = 0;
-	int rc;
+	int rc, rc2;
 
 	memset(&o, 0, sizeof(o));
 	if (cmd_parse(c, "new", argc, argv, longs, take_new, &o) != argc)
@@ -165,12 +165,10 @@ run_new(struct cmd *c, int argc, char **argv)
 	if (id != 0) {
 		/* The account exists even when its mail was not delivered. */
 		const char *row[] = { id_text, o.reg.email, "unverified" };
-		struct ipp_tsv_writer *w;
 		snprintf(id_text, sizeof(id_text), "%lld", (long long)id);
-		if (ipp_tsv_writer_open(&w, stdout, columns, 3, NULL) == IPP_OK) {
-			ipp_tsv_write_row(w, row, NULL);
-			ipp_tsv_writer_close(w, NULL);
-		}
+		if ((rc2 = cmd_write_row(c, columns, 3, row)) != IPP_OK &&
+		    rc == IPP_OK)
+			rc = rc2;
 	}
 	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
@@ -497,9 +495,10 @@ run_handler(struct cmd *c, int argc, char **argv)
 		{ "password-stdin", no_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char *const columns[] = { "account_id", "email" };
 	struct email_password o = { NULL, 0 };
 	struct ipp_auth who;
-	char *password = NULL;
+	char *password = NULL, id_text[24];
 	int64_t id;
 	int rc, i;
 
@@ -515,10 +514,12 @@ run_handler(struct cmd *c, int argc, char **argv)
 		rc = ipp_account_add_handler(c->store, &who, argv[i], password,
 		    &id, &c->err);
 	cmd_forget(password);
-	if (rc != IPP_OK)
-		return cmd_fail(c, rc);
-	printf("account_id\temail\n%lld\t%s\n", (long long)id, argv[i]);
-	return 0;
+	if (rc == IPP_OK) {
+		const char *row[] = { id_text, argv[i] };
+		snprintf(id_text, sizeof(id_text), "%lld", (long long)id);
+		rc = cmd_write_row(c, columns, 2, row);
+	}
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
 
 static int
