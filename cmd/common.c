@@ -30,6 +30,9 @@ print_usage(const struct cmd *c, FILE *fp, const char *name)
 int
 cmd_fail(struct cmd *c, int status)
 {
+	/* Nothing matched (ipp_store_write_matches): exit 1, no message. */
+	if (status == IPP_ENOTFOUND && c->err == NULL)
+		return ipp_exit_status(status);
 	fprintf(stderr, "%s: %s\n", c->prog, c->err != NULL ? c->err :
 	    "unknown error");
 	free(c->err);

@@ -37,7 +37,11 @@ struct cmd {
 int cmd_main(const char *prog, const struct cmd_command *commands,
     size_t ncommands, int argc, char **argv);
 
-/* Prints c->err (or the usage of name with problem) and the status. */
+/*
+ * Prints c->err (or the usage of name with problem) and returns the exit
+ * status; IPP_ENOTFOUND without a message (nothing matched) prints
+ * nothing.
+ */
 int cmd_fail(struct cmd *c, int status);
 int cmd_usage(struct cmd *c, const char *name, const char *problem);
 

@@ -408,9 +408,7 @@ list_with(struct cmd *c, struct list_args *a, int urls)
 		    ipp_complaint_url_ncolumns, url_rows, a) :
 		    cmd_write_tsv(c, ipp_complaint_columns,
 		    ipp_complaint_ncolumns, list_rows, a);
-	if (rc != IPP_OK)
-		return cmd_fail(c, rc);
-	return a->count > 0 ? 0 : IPP_EXIT_FAIL;
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
 
 static int

@@ -225,7 +225,7 @@ take_list(int ch, const char *arg, void *p)
 	return 0;
 }
 
-/* Lists with a filter; exit 1 when nothing matched. */
+/* Lists with a filter (exit 1 when nothing matched). */
 static int
 list_with(struct cmd *c, struct list_args *a, int handler_only)
 {
@@ -235,9 +235,7 @@ list_with(struct cmd *c, struct list_args *a, int handler_only)
 	if (rc == IPP_OK)
 		rc = cmd_write_tsv(c, ipp_ipr_columns, ipp_ipr_ncolumns,
 		    list_rows, a);
-	if (rc != IPP_OK)
-		return cmd_fail(c, rc);
-	return a->count > 0 ? 0 : IPP_EXIT_FAIL;
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
 
 static int
@@ -411,9 +409,8 @@ run_fail(struct cmd *c, int argc, char **argv)
 	int rc, i;
 
 	i = cmd_parse(c, "fail", argc, argv, longs, take_reason, &d.reason);
-	if (d.reason == NULL || *d.reason == '\0')
-		return cmd_usage(c, "fail", "fail needs --reason (rule I7)");
-	if ((rc = cmd_handler(c, &d.who)) != IPP_OK)
+	if ((rc = ipp_ipr_check_decision(0, d.reason, &c->err)) != IPP_OK ||
+	    (rc = cmd_handler(c, &d.who)) != IPP_OK)
 		return cmd_fail(c, rc);
 	return cmd_each_id(c, argc - i, argv + i, "ipr_id", "state", "failed",
 	    decide_one, &d);

@@ -394,8 +394,6 @@ run_list(struct cmd *c, int argc, char **argv)
 	if (rc == IPP_OK)
 		rc = cmd_write_tsv(c, ipp_account_columns, ipp_account_ncolumns,
 		    list_rows, &a);
-	if (rc == IPP_ENOTFOUND)
-		return IPP_EXIT_FAIL;	/* nothing matched: no message */
 	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
 
@@ -482,9 +480,10 @@ run_reject(struct cmd *c, int argc, char **argv)
 	};
 	const char *reason = NULL;
 	int i = cmd_parse(c, "reject", argc, argv, longs, take_reason, &reason);
+	int rc;
 
-	if (reason == NULL || *reason == '\0')
-		return cmd_usage(c, "reject", "a rejection needs --reason (rule A5)");
+	if ((rc = ipp_account_check_decision(0, reason, &c->err)) != IPP_OK)
+		return cmd_fail(c, rc);
 	return decide_all(c, argc, argv, i, 0, reason);
 }
 

@@ -703,6 +703,15 @@ mail_decision(struct ipp_store *s, const char *to, int approve,
 }
 
 int
+ipp_account_check_decision(int approve, const char *reason, char **errp)
+{
+	if (!approve && (reason == NULL || *reason == '\0'))
+		return ipp_error(errp, IPP_EUSAGE,
+		    "a rejection needs a reason (rule A5)");
+	return IPP_OK;
+}
+
+int
 ipp_account_decide(struct ipp_store *s, const struct ipp_auth *who,
     int64_t id, int approve, const char *reason, char **errp)
 {
@@ -714,9 +723,8 @@ ipp_account_decide(struct ipp_store *s, const struct ipp_auth *who,
 	if (who->role != IPP_ROLE_HANDLER)
 		return ipp_error(errp, IPP_EAUTH,
 		    "only a case handler may verify identities");
-	if (!approve && (reason == NULL || *reason == '\0'))
-		return ipp_error(errp, IPP_EUSAGE,
-		    "a rejection needs a reason (rule A5)");
+	if ((rc = ipp_account_check_decision(approve, reason, errp)) != IPP_OK)
+		return rc;
 	if ((rc = ipp_clock_now_text(now, errp)) != IPP_OK ||
 	    (rc = ipp_store_begin(s, errp)) != IPP_OK)
 		return rc;
@@ -776,9 +784,7 @@ ipp_account_list(struct ipp_store *s, const struct ipp_auth *who,
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	ipp_store_bind_text(st, 1, state);
-	if ((rc = ipp_store_write_rows(s, st, w, &n, errp)))
-		return rc;
-	return n > 0 ? IPP_OK : IPP_ENOTFOUND;
+	return ipp_store_write_matches(s, st, w, &n, errp);
 }
 
 int

@@ -63,6 +63,14 @@ int ipp_account_resend(struct ipp_store *s, const char *email, char **errp);
 int ipp_account_identity(struct ipp_store *s, const struct ipp_auth *who,
     const char *owner_name, const char *doc_path, char **errp);
 
+/*
+ * Whether a decision may be taken as given: a rejection needs a reason
+ * (A5), IPP_EUSAGE otherwise.  ipp_account_decide checks it; a command
+ * may ask first, before it opens the store.
+ */
+int ipp_account_check_decision(int approve, const char *reason,
+    char **errp);
+
 /* A handler verifies (reason NULL) or rejects an identity (A5). */
 int ipp_account_decide(struct ipp_store *s, const struct ipp_auth *who,
     int64_t account_id, int approve, const char *reason, char **errp);
@@ -71,7 +79,10 @@ int ipp_account_decide(struct ipp_store *s, const struct ipp_auth *who,
 int ipp_account_whoami(struct ipp_store *s, const struct ipp_auth *who,
     struct ipp_tsv_writer *w, char **errp);
 
-/* A handler lists accounts, optionally in one state, by account_id. */
+/*
+ * A handler lists accounts, optionally in one state, by account_id;
+ * IPP_ENOTFOUND (no message) when none matched.
+ */
 int ipp_account_list(struct ipp_store *s, const struct ipp_auth *who,
     const char *state, struct ipp_tsv_writer *w, char **errp);
 

@@ -561,7 +561,7 @@ ipp_complaint_list(struct ipp_store *s, const struct ipp_auth *who,
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	bind_filter(st, who, f);
-	return ipp_store_write_rows(s, st, w, count, errp);
+	return ipp_store_write_matches(s, st, w, count, errp);
 }
 
 static int
@@ -602,7 +602,7 @@ ipp_complaint_urls(struct ipp_store *s, const struct ipp_auth *who,
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	bind_filter(st, who, f);
-	return ipp_store_write_rows(s, st, w, count, errp);
+	return ipp_store_write_matches(s, st, w, count, errp);
 }
 
 int

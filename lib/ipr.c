@@ -937,6 +937,15 @@ mail_decision(struct ipp_store *s, const struct stored *ipr, int64_t id,
 }
 
 int
+ipp_ipr_check_decision(int verify, const char *reason, char **errp)
+{
+	if (!verify && (reason == NULL || *reason == '\0'))
+		return ipp_error(errp, IPP_EUSAGE,
+		    "a failed verification needs a reason (rule I7)");
+	return IPP_OK;
+}
+
+int
 ipp_ipr_decide(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
     int verify, const char *reason, char **errp)
 {
@@ -946,9 +955,8 @@ ipp_ipr_decide(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
 	if (who->role != IPP_ROLE_HANDLER)
 		return ipp_error(errp, IPP_EAUTH,
 		    "only a case handler may verify IPRs");
-	if (!verify && (reason == NULL || *reason == '\0'))
-		return ipp_error(errp, IPP_EUSAGE,
-		    "a failed verification needs a reason (rule I7)");
+	if ((rc = ipp_ipr_check_decision(verify, reason, errp)) != IPP_OK)
+		return rc;
 	rc = move(s, who, id, "pending", verify ? "verified" : "failed",
 	    verify ? NULL : reason, &old, errp);
 	if (rc == IPP_OK)
@@ -1054,7 +1062,7 @@ ipp_ipr_list(struct ipp_store *s, const struct ipp_auth *who,
 	sqlite3_bind_int(st, 6, f->queue);
 	if (f->ipr_id > 0)
 		sqlite3_bind_int64(st, 7, f->ipr_id);
-	return ipp_store_write_rows(s, st, w, count, errp);
+	return ipp_store_write_matches(s, st, w, count, errp);
 }
 
 int

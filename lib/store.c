@@ -419,6 +419,17 @@ ipp_store_write_rows(struct ipp_store *s, sqlite3_stmt *st,
 }
 
 int
+ipp_store_write_matches(struct ipp_store *s, sqlite3_stmt *st,
+    struct ipp_tsv_writer *w, long *count, char **errp)
+{
+	int rc;
+
+	if ((rc = ipp_store_write_rows(s, st, w, count, errp)) != IPP_OK)
+		return rc;
+	return *count > 0 ? IPP_OK : IPP_ENOTFOUND;
+}
+
+int
 ipp_store_first_int(struct ipp_store *s, sqlite3_stmt *st, int64_t *value,
     const char *what, char **errp)
 {

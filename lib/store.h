@@ -72,6 +72,14 @@ int ipp_store_write_rows(struct ipp_store *s, sqlite3_stmt *st,
     struct ipp_tsv_writer *w, long *count, char **errp);
 
 /*
+ * ipp_store_write_rows for a listing, where nothing matched is an answer:
+ * IPP_ENOTFOUND, without a message (exit 1, silently), when no row
+ * matched.  Every list-like function decides "nothing matched" here.
+ */
+int ipp_store_write_matches(struct ipp_store *s, sqlite3_stmt *st,
+    struct ipp_tsv_writer *w, long *count, char **errp);
+
+/*
  * Steps a bound statement once and resets it: *value gets column 0 of
  * its first row as an integer, or 0 when there is no row.  what names
  * the lookup in an error.

@@ -308,6 +308,23 @@ test_history_is_private(void **state)
 	free(buf);
 }
 
+/* A5: a rejection needs a reason; an approval needs none. */
+static void
+test_check_decision(void **state)
+{
+	char *err = NULL;
+
+	assert_int_equal(ipp_account_check_decision(1, NULL, &err), IPP_OK);
+	assert_null(err);
+	assert_int_equal(ipp_account_check_decision(0, "blurred", &err),
+	    IPP_OK);
+	assert_int_equal(ipp_account_check_decision(0, NULL, &err),
+	    IPP_EUSAGE);
+	assert_string_equal(err, "a rejection needs a reason (rule A5)");
+	assert_int_equal(ipp_account_check_decision(0, "", &err), IPP_EUSAGE);
+	free(err);
+}
+
 int
 main(void)
 {
@@ -332,6 +349,7 @@ main(void)
 		    test_decide_needs_handler_and_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_is_private, setup,
 		    teardown),
+		cmocka_unit_test(test_check_decision),
 	};
 
 	return cmocka_run_group_tests_name("account", tests, NULL, NULL);

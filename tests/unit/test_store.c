@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "tsv.h"
 #include "fixtures.h"
 #include "banned.h"
 
@@ -442,6 +443,41 @@ test_column_dup(void **state)
 	free(a);
 }
 
+static void
+test_write_matches(void **state)
+{
+	static const char sql[] = "SELECT sha256 FROM documents"
+	    " WHERE sha256 LIKE ? ORDER BY sha256";
+	struct fx *fx = *state;
+	struct ipp_tsv_writer *w;
+	const char *const col[] = { "sha256" };
+	sqlite3_stmt *st;
+	char *err = NULL, *buf = NULL;
+	size_t len = 0;
+	long n = -1;
+	FILE *out = open_memstream(&buf, &len);
+
+	fx_assert_ok(ipp_store_run(fx->store, "INSERT INTO documents"
+	    " VALUES (?, 'image/png', 1, 't1')", "cannot add", &err, "t",
+	    "ab"), err);
+	fx_assert_ok(ipp_tsv_writer_open(&w, out, col, 1, &err), err);
+	fx_assert_ok(ipp_store_stmt(fx->store, sql, &st, &err), err);
+	ipp_store_bind_text(st, 1, "a%");
+	fx_assert_ok(ipp_store_write_matches(fx->store, st, w, &n, &err), err);
+	assert_int_equal(n, 1);
+	/* Nothing matched: IPP_ENOTFOUND, and no message. */
+	fx_assert_ok(ipp_store_stmt(fx->store, sql, &st, &err), err);
+	ipp_store_bind_text(st, 1, "z%");
+	assert_int_equal(ipp_store_write_matches(fx->store, st, w, &n, &err),
+	    IPP_ENOTFOUND);
+	assert_int_equal(n, 0);
+	assert_null(err);
+	fx_assert_ok(ipp_tsv_writer_close(w, &err), err);
+	fclose(out);
+	assert_string_equal(buf, "sha256\nab\n");
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -467,6 +503,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_begin_is_immediate,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_statement_cache,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_write_matches,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_statement_bindings_cleared,
 		    fx_setup, fx_teardown),
