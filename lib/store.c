@@ -304,6 +304,15 @@ ipp_store_rollback(struct ipp_store *s)
 }
 
 int
+ipp_store_end(struct ipp_store *s, int rc, char **errp)
+{
+	if (rc == IPP_OK)
+		return ipp_store_commit(s, errp);
+	ipp_store_rollback(s);
+	return rc;
+}
+
+int
 ipp_store_stmt(struct ipp_store *s, const char *sql, sqlite3_stmt **stp,
     char **errp)
 {

@@ -47,6 +47,17 @@ int ipp_store_commit(struct ipp_store *s, char **errp);
 void ipp_store_rollback(struct ipp_store *s);
 
 /*
+ * Ends the transaction ipp_store_begin started: commits when rc is
+ * IPP_OK, else rolls back; returns the outcome (rc, or the commit's
+ * failure).  So that a transaction reads
+ *	if ((rc = ipp_store_begin(s, errp)) != IPP_OK)
+ *		return rc;
+ *	rc = ipp_store_run(s, sql, "cannot ...", errp, ...);
+ *	return ipp_store_end(s, rc, errp);
+ */
+int ipp_store_end(struct ipp_store *s, int rc, char **errp);
+
+/*
  * A prepared statement for sql, cached for the life of the store and
  * keyed by the sql pointer (pass string literals).  It comes reset with
  * its bindings cleared; callers do not finalize it.

@@ -276,6 +276,42 @@ test_commit_keeps(void **state)
 	ipp_store_close(other);
 }
 
+/* ipp_store_end commits on IPP_OK and rolls back on anything else. */
+static void
+test_end(void **state)
+{
+	static const char ins[] = "INSERT INTO documents VALUES (?, 'image/png',"
+	    " 1, 't1')";
+	struct fx *fx = *state;
+	char *err = NULL;
+
+	fx_assert_ok(ipp_store_begin(fx->store, &err), err);
+	fx_assert_ok(ipp_store_run(fx->store, ins, "cannot add", &err, "t",
+	    "aa"), err);
+	fx_assert_ok(ipp_store_end(fx->store, IPP_OK, &err), err);
+	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_db(fx->store)),
+	    0);
+	fx_assert_ok(ipp_store_begin(fx->store, &err), err);
+	fx_assert_ok(ipp_store_run(fx->store, ins, "cannot add", &err, "t",
+	    "bb"), err);
+	assert_int_equal(ipp_store_end(fx->store, IPP_EREFUSED, &err),
+	    IPP_EREFUSED);
+	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_db(fx->store)),
+	    0);
+	assert_int_equal(fx_query_int(fx->store, "SELECT count(*) FROM"
+	    " documents"), 1);
+	assert_int_equal(fx_query_int(fx->store, "SELECT count(*) FROM"
+	    " documents WHERE sha256 = 'aa'"), 1);
+	/* A failed statement's error passes through, and nothing stays. */
+	fx_assert_ok(ipp_store_begin(fx->store, &err), err);
+	assert_int_equal(ipp_store_end(fx->store, ipp_store_run(fx->store, ins,
+	    "cannot add", &err, "t", "aa"), &err), IPP_ESTORE);
+	fx_assert_contains(err, "cannot add");
+	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_db(fx->store)),
+	    0);
+	free(err);
+}
+
 /* BEGIN IMMEDIATE: the write lock is taken at begin, not at first write. */
 static void
 test_begin_is_immediate(void **state)
@@ -505,6 +541,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_statement_cache,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_write_matches,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_end,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_statement_bindings_cleared,
 		    fx_setup, fx_teardown),
