@@ -122,7 +122,7 @@ insert_handler(struct ipp_store *s, const char *email, const char *hash,
 	if ((rc = ipp_store_run(s, sql, "cannot create the handler", errp,
 	    "ttttt", email, email, hash, now, now)) != IPP_OK)
 		return rc;
-	*id = sqlite3_last_insert_rowid(ipp_store_db(s));
+	*id = ipp_store_last_id(s);
 	return add_event(s, *id, actor ? actor : *id, "handler-added", NULL,
 	    now, errp);
 }
@@ -324,7 +324,7 @@ insert_account(struct ipp_store *s, const struct ipp_registration *r,
 	    hash, now, now, now);
 	if (rc != IPP_OK)
 		return rc;
-	*id = sqlite3_last_insert_rowid(ipp_store_db(s));
+	*id = ipp_store_last_id(s);
 	return add_event(s, *id, *id, "registered", r->rights_org ?
 	    "rights-protection organisation" : NULL, now, errp);
 }

@@ -385,7 +385,7 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 	    c->ipr.ipr_id, q->target, c->reason.code, c->reason.priority,
 	    q->supplement, c->due, c->now)) != IPP_OK)
 		return rc;
-	*id = sqlite3_last_insert_rowid(ipp_store_db(s));
+	*id = ipp_store_last_id(s);
 	for (i = 0; i < n; i++)
 		if ((rc = ipp_store_run(s, url_sql, "cannot file a URL", errp,
 		    "iitttt", *id, who->account_id, items[i].input,

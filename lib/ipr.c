@@ -598,7 +598,7 @@ insert_record(struct ipp_store *s, int64_t account, int64_t actor,
 	    now, now);
 	if (rc != IPP_OK)
 		return rc;
-	*id = sqlite3_last_insert_rowid(ipp_store_db(s));
+	*id = ipp_store_last_id(s);
 	if ((rc = save_docs(s, *id, r, now, errp)) != IPP_OK)
 		return rc;
 	return add_event(s, *id, actor, "submitted", NULL, now, errp);

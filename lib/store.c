@@ -456,3 +456,9 @@ ipp_store_changes(struct ipp_store *s)
 {
 	return sqlite3_changes(s->db);
 }
+
+int64_t
+ipp_store_last_id(struct ipp_store *s)
+{
+	return sqlite3_last_insert_rowid(s->db);
+}

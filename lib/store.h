@@ -101,6 +101,9 @@ int ipp_store_first_int(struct ipp_store *s, sqlite3_stmt *st,
 /* Rows changed by the last statement. */
 int ipp_store_changes(struct ipp_store *s);
 
+/* The id (rowid) of the row the last INSERT added. */
+int64_t ipp_store_last_id(struct ipp_store *s);
+
 /* Runs sql (no rows expected). */
 int ipp_store_exec(struct ipp_store *s, const char *sql, char **errp);
 

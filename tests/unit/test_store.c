@@ -439,6 +439,8 @@ test_run_and_changes(void **state)
 	fx_assert_ok(ipp_store_run(fx->store, upd, "cannot touch", &err, "t",
 	    "t2"), err);
 	assert_int_equal(ipp_store_changes(fx->store), 2);
+	assert_int_equal(ipp_store_last_id(fx->store), fx_query_int(fx->store,
+	    "SELECT rowid FROM documents WHERE sha256 = 'bb'"));
 	v = fx_query_text(fx->store, "SELECT group_concat(created_at)"
 	    " FROM documents");
 	assert_string_equal(v, "t2,t2");
