@@ -645,37 +645,31 @@ ipp_account_identity(struct ipp_store *s, const struct ipp_auth *who,
 	return ipp_store_commit(s, errp);
 }
 
+/*
+ * The contact of an identity-pending account (A6), read through the one
+ * loader of an account row, in the caller's transaction.
+ */
 static int
 pending_contact(struct ipp_store *s, int64_t id, char **contact, char **errp)
 {
-	static const char sql[] = "SELECT state, contact_email FROM accounts"
-	    " WHERE account_id = ? AND role = 'account'";
-	sqlite3_stmt *st;
+	struct ipp_account_profile p;
 	int rc;
 
 	*contact = NULL;
-	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+	if ((rc = ipp_account_profile(s, id, &p, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return ipp_store_fail(s, errp, "cannot read the account");
-		return ipp_error(errp, IPP_ENOTFOUND, "no account %lld",
+	if (strcmp(p.role, "account") != 0)
+		rc = ipp_error(errp, IPP_ENOTFOUND, "no account %lld",
 		    (long long)id);
-	}
-	if (strcmp((const char *)sqlite3_column_text(st, 0),
-	    "identity-pending") != 0) {
+	else if (strcmp(p.state, "identity-pending") != 0)
 		rc = ipp_error(errp, IPP_EREFUSED, "account %lld is '%s', not "
-		    "identity-pending (rule A6)", (long long)id,
-		    (const char *)sqlite3_column_text(st, 0));
-		sqlite3_reset(st);
-		return rc;
+		    "identity-pending (rule A6)", (long long)id, p.state);
+	else {
+		*contact = p.contact_email;
+		p.contact_email = NULL;
 	}
-	*contact = ipp_store_column_dup(st, 1);
-	sqlite3_reset(st);
-	return *contact != NULL ? IPP_OK :
-	    ipp_error(errp, IPP_ESYS, "out of memory");
+	ipp_account_profile_free(&p);
+	return rc;
 }
 
 static int
@@ -815,7 +809,7 @@ int
 ipp_account_profile(struct ipp_store *s, int64_t id,
     struct ipp_account_profile *p, char **errp)
 {
-	static const char sql[] = "SELECT state, category, owner_name,"
+	static const char sql[] = "SELECT role, state, category, owner_name,"
 	    " contact_email FROM accounts WHERE account_id = ?";
 	sqlite3_stmt *st;
 	int rc;
@@ -831,10 +825,11 @@ ipp_account_profile(struct ipp_store *s, int64_t id,
 		return ipp_error(errp, IPP_ENOTFOUND, "no account %lld",
 		    (long long)id);
 	}
-	copy_text(p->state, sizeof(p->state), st, 0);
-	copy_text(p->category, sizeof(p->category), st, 1);
-	p->owner_name = ipp_store_column_dup(st, 2);
-	p->contact_email = ipp_store_column_dup(st, 3);
+	copy_text(p->role, sizeof(p->role), st, 0);
+	copy_text(p->state, sizeof(p->state), st, 1);
+	copy_text(p->category, sizeof(p->category), st, 2);
+	p->owner_name = ipp_store_column_dup(st, 3);
+	p->contact_email = ipp_store_column_dup(st, 4);
 	sqlite3_reset(st);
 	if (p->contact_email == NULL) {
 		ipp_account_profile_free(p);

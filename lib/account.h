@@ -92,8 +92,9 @@ int ipp_account_history(struct ipp_store *s, const struct ipp_auth *who,
 extern const char *const ipp_account_history_columns[];
 extern const size_t ipp_account_history_ncolumns;
 
-/* What other modules need to know of an account. */
+/* An account row, as every module (account.c too) reads it by id. */
 struct ipp_account_profile {
+	char	 role[16];		/* account or handler */
 	char	 state[24];		/* A6 state */
 	char	 category[16];		/* right-holder or agent */
 	char	*owner_name;		/* verified owner's name, or NULL */

@@ -279,6 +279,15 @@ test_decide_needs_handler_and_pending(void **state)
 	    &f->err), IPP_EUSAGE);
 	assert_int_equal(ipp_account_decide(f->store, &handler, 9999, 1, NULL,
 	    &f->err), IPP_ENOTFOUND);
+	/* A handler has no identity to decide: no such account. */
+	assert_int_equal(ipp_account_first_handler(f->store, "h@example.com",
+	    "handler pass", &f->err), IPP_OK);
+	assert_int_equal(ipp_account_find(f->store, "h@example.com",
+	    &handler.account_id, &f->err), IPP_OK);
+	assert_true(handler.account_id > 0);
+	assert_int_equal(ipp_account_decide(f->store, &handler,
+	    handler.account_id, 1, NULL, &f->err), IPP_ENOTFOUND);
+	assert_non_null(strstr(f->err, "no account"));
 }
 
 static void
