@@ -1,5 +1,6 @@
 # ipp: a toolkit for intellectual-property takedowns.
-# `make` builds, `make check` proves, `make demo` shows, `make bench` measures.
+# `make` builds the tools, `make check` proves, `make demo` shows,
+# `make bench` measures.
 
 PREFIX ?= /usr/local
 BUILD ?= build
@@ -9,10 +10,18 @@ DEB_PACKAGES = build-essential libsqlite3-dev libcurl4-openssl-dev libcsv-dev \
 	libcmocka-dev libsodium-dev libmagic-dev libmagic-mgc pkg-config mandoc \
 	sqlite3 openssl perl curl libssl-dev clang libclang-rt-dev
 
+PKG_CONFIG ?= pkg-config
 PKGS = sqlite3 libsodium
 # libmagic and libcurl are loaded with dlopen on first use: headers only.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) libmagic libcurl 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) libmagic libcurl 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+# What the build needs before it starts, as pkg-config-module:package
+# (header:package for libcsv, which has no .pc file); the tests need
+# more.  A missing one stops the build with its package's name.
+TOOL_NEEDS = sqlite3:libsqlite3-dev libsodium:libsodium-dev \
+	libcurl:libcurl4-openssl-dev libmagic:libmagic-dev csv.h:libcsv-dev
+TEST_NEEDS = cmocka:libcmocka-dev openssl:libssl-dev
 
 CC ?= cc
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -39,11 +48,13 @@ BINS = $(addprefix $(BUILD)/bin/,$(CMDS))
 UNIT_BINS = $(addprefix $(BUILD)/unit/,$(UNITS))
 HELPER_BINS = $(addprefix $(BUILD)/helpers/,$(HELPERS))
 
-.PHONY: all deps check test unit e2e sanitize lint docs-test demo bench install clean \
+.PHONY: all deps check test unit e2e sanitize lint docs-test build-test demo \
+	bench install clean \
 	fuzz fuzz-replay
 .SUFFIXES:
 
-all: $(BINS) $(HELPER_BINS)
+# The tools; the test helpers are built by the targets that use them.
+all: $(BINS)
 
 # Installs what the build and the tests need, only when something is missing.
 deps:
@@ -55,7 +66,36 @@ deps:
 			apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-$(BUILD)/obj/lib/%.o: lib/%.c $(LIB_HDR)
+# The stamps say the packages were there; without them nothing compiles
+# (instead of a wall of missing headers and undefined references).
+$(BUILD)/.tools-ok:
+	@$(call need,$(TOOL_NEEDS))
+	@mkdir -p $(@D) && touch $@
+
+$(BUILD)/.tests-ok:
+	@$(call need,$(TOOL_NEEDS) $(TEST_NEEDS))
+	@mkdir -p $(@D) && touch $@
+
+# need NEEDS: names the Debian package of each missing need and fails.
+need = missing=; \
+	command -v $(CC) >/dev/null 2>&1 || missing=" build-essential"; \
+	command -v $(PKG_CONFIG) >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	for n in $(1); do \
+		m=$${n%%:*}; p=$${n\#*:}; \
+		case $$m in \
+		*.h) printf '\#include <%s>\n' "$$m" | \
+			$(CC) $(PKG_CFLAGS) -E -x c - >/dev/null 2>&1 ;; \
+		*) $(PKG_CONFIG) --exists "$$m" 2>/dev/null ;; \
+		esac || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "make: missing Debian packages:$$missing" >&2; \
+		echo "make: 'make deps' installs them (as root), and so do" \
+		    "'make demo' and 'make check'" >&2; \
+		exit 1; \
+	fi
+
+$(BUILD)/obj/lib/%.o: lib/%.c $(LIB_HDR) | $(BUILD)/.tools-ok
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -68,7 +108,7 @@ $(BUILD)/gen/reasons_tsv.c: lib/reasons.tsv
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	  echo ';'; } > $@
 
-$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(LIB_HDR)
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(LIB_HDR) | $(BUILD)/.tools-ok
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -77,7 +117,8 @@ $(BUILD)/lib/libipp.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/obj/cmd/common.o: cmd/common.c cmd/common.h $(LIB_HDR)
+$(BUILD)/obj/cmd/common.o: cmd/common.c cmd/common.h $(LIB_HDR) \
+    | $(BUILD)/.tools-ok
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -87,20 +128,21 @@ $(BUILD)/bin/%: cmd/%.c $(BUILD)/obj/cmd/common.o $(BUILD)/lib/libipp.a \
 	$(CC) $(ALL_CFLAGS) -Icmd -o $@ $< $(BUILD)/obj/cmd/common.o \
 		$(BUILD)/lib/libipp.a $(LDFLAGS) $(LDLIBS_ALL)
 
-$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/lib/libipp.a $(LIB_HDR)
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/lib/libipp.a $(LIB_HDR) \
+    | $(BUILD)/.tests-ok
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/lib/libipp.a $(LDFLAGS) \
 		$(LDLIBS_ALL) -lcmocka
 
 # testhttpd (tests only) serves https with OpenSSL; no ipp binary links it.
 $(BUILD)/helpers/testhttpd: tests/helpers/testhttpd.c tests/helpers/listen.h \
-    lib/banned.h
+    lib/banned.h | $(BUILD)/.tests-ok
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) -lssl -lcrypto -lpthread
 
 # Every helper is rebuilt when listen.h (the servers' socket) changes.
 $(BUILD)/helpers/%: tests/helpers/%.c tests/helpers/listen.h \
-    $(BUILD)/lib/libipp.a $(LIB_HDR)
+    $(BUILD)/lib/libipp.a $(LIB_HDR) | $(BUILD)/.tests-ok
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/lib/libipp.a $(LDFLAGS) $(LDLIBS_ALL)
 
@@ -108,17 +150,17 @@ $(BUILD)/helpers/%: tests/helpers/%.c tests/helpers/listen.h \
 # ASan+UBSan with leak detection, and the man pages linted and complete.
 check: deps
 	$(MAKE) test
-	$(MAKE) lint docs-test
+	$(MAKE) lint docs-test build-test
 	$(MAKE) sanitize
 	@echo "check: all passed"
 
 test: unit e2e fuzz-replay
 
-unit: $(UNIT_BINS) $(BINS) $(HELPER_BINS)
+unit: $(BUILD)/.tests-ok $(UNIT_BINS) $(BINS) $(HELPER_BINS)
 	@IPP_HELPERS=$(abspath $(BUILD))/helpers sh tests/run-units.sh \
 		$(BUILD)/unit $(UNITS)
 
-e2e: $(BINS) $(HELPER_BINS)
+e2e: $(BUILD)/.tests-ok $(BINS) $(HELPER_BINS)
 	IPP_BIN=$(abspath $(BUILD))/bin IPP_HELPERS=$(abspath $(BUILD))/helpers \
 		prove -j2 tests/e2e/*.t
 
@@ -135,10 +177,14 @@ lint:
 docs-test: $(BINS)
 	IPP_BIN=$(abspath $(BUILD))/bin sh tests/docs-test.sh
 
+# The first build on a machine without the packages (tests/build-test.sh).
+build-test:
+	sh tests/build-test.sh
+
 demo: deps all
 	IPP_BIN=$(abspath $(BUILD))/bin sh tests/demo.sh
 
-bench: deps all
+bench: deps all $(BUILD)/.tests-ok $(HELPER_BINS)
 	IPP_BIN=$(abspath $(BUILD))/bin IPP_HELPERS=$(abspath $(BUILD))/helpers \
 		sh tests/bench/run.sh
 

@@ -1,3 +1,4 @@
+#include <libgen.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,9 @@ print_usage(const struct cmd *c, FILE *fp, const char *name)
 int
 cmd_fail(struct cmd *c, int status)
 {
+	/* Nothing matched (ipp_store_write_matches): exit 1, no message. */
+	if (status == IPP_ENOTFOUND && c->err == NULL)
+		return ipp_exit_status(status);
 	fprintf(stderr, "%s: %s\n", c->prog, c->err != NULL ? c->err :
 	    "unknown error");
 	free(c->err);
@@ -45,28 +49,74 @@ cmd_usage(struct cmd *c, const char *name, const char *problem)
 	return IPP_EXIT_USAGE;
 }
 
+/* The command's options and --help, which every command takes. */
+static struct option *
+with_help(const struct option *longs)
+{
+	static const struct option help = { "help", no_argument, NULL, 'h' };
+	struct option *all;
+	size_t n = 0;
+
+	while (longs != NULL && longs[n].name != NULL)
+		n++;
+	if ((all = calloc(n + 2, sizeof(*all))) == NULL)
+		return NULL;
+	if (n > 0)
+		memcpy(all, longs, n * sizeof(*all));
+	all[n] = help;
+	return all;
+}
+
 int
 cmd_parse(struct cmd *c, const char *name, int argc, char **argv,
     const struct option *longs, int (*take)(int, const char *, void *),
     void *arg)
 {
-	static const struct option help_only[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int ch;
+	struct option *all;
+	char short_opt[3] = "-?", *bad;
+	int ch, rc;
 
-	if (longs == NULL)
-		longs = help_only;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+	if ((all = with_help(longs)) == NULL) {
+		fprintf(stderr, "%s: out of memory\n", c->prog);
+		exit(IPP_EXIT_SYS);
+	}
+	/*
+	 * optind 0 starts getopt afresh, permuting: options may come
+	 * before or after the operands (ipp-ipr fail 3 --reason text), and
+	 * "--" ends them.  cmd_main's "+" (stop at the command) is not kept.
+	 */
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":h", all, NULL)) != -1) {
 		if (ch == 'h') {
+			free(all);
 			print_usage(c, stdout, name);
 			exit(0);
 		}
-		if (ch == '?' || take == NULL || take(ch, optarg, arg) != 0)
+		if (ch == '?' || ch == ':') {
+			free(all);
+			bad = argv[optind - 1];
+			if (strncmp(bad, "--", 2) != 0 && optopt != 0) {
+				short_opt[1] = (char)optopt;
+				bad = short_opt;
+			}
+			fprintf(stderr, "%s: %s: %s: '%s'\n", c->prog, name,
+			    ch == ':' ? "option needs a value" :
+			    "no such option", bad);
 			exit(cmd_usage(c, name, NULL));
+		}
+		rc = take == NULL ? IPP_EUSAGE : take(ch, optarg, arg);
+		if (rc == IPP_ESYS) {
+			free(all);
+			fprintf(stderr, "%s: out of memory\n", c->prog);
+			exit(IPP_EXIT_SYS);
+		}
+		if (rc != IPP_OK) {
+			free(all);
+			exit(cmd_usage(c, name, NULL));
+		}
 	}
+	free(all);
 	return optind;
 }
 
@@ -143,6 +193,59 @@ cmd_write_tsv(struct cmd *c, const char *const *columns, size_t ncolumns,
 	}
 	free(close_err);
 	return rc;
+}
+
+static int
+one_row(struct cmd *c, struct ipp_tsv_writer *w, void *row)
+{
+	return ipp_tsv_write_row(w, row, &c->err);
+}
+
+int
+cmd_write_row(struct cmd *c, const char *const *columns, size_t ncolumns,
+    const char *const *row)
+{
+	return cmd_write_tsv(c, columns, ncolumns, one_row, (void *)row);
+}
+
+void
+cmd_refusal(void *c, const char *file, unsigned long line,
+    const char *message)
+{
+	fprintf(stderr, "%s: %s:%lu: %s\n", ((struct cmd *)c)->prog, file,
+	    line, message);
+}
+
+int
+cmd_open_input(struct cmd *c, const char *path, struct cmd_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	if (strcmp(path, "-") == 0) {
+		in->fp = stdin;
+		in->name = "<stdin>";
+		in->dir = ".";
+		return IPP_OK;
+	}
+	if ((in->fp = fopen(path, "re")) == NULL)
+		return ipp_error(&c->err, IPP_EINPUT, "cannot open '%s': %m",
+		    path);
+	if ((in->copy = strdup(path)) == NULL) {
+		fclose(in->fp);
+		in->fp = NULL;
+		return ipp_error(&c->err, IPP_ESYS, "out of memory");
+	}
+	in->name = path;
+	in->dir = dirname(in->copy);
+	return IPP_OK;
+}
+
+void
+cmd_close_input(struct cmd_input *in)
+{
+	if (in->fp != NULL && in->fp != stdin)
+		fclose(in->fp);
+	free(in->copy);
+	memset(in, 0, sizeof(*in));
 }
 
 int

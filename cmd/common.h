@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "auth.h"
 #include "store.h"
@@ -36,14 +37,21 @@ struct cmd {
 int cmd_main(const char *prog, const struct cmd_command *commands,
     size_t ncommands, int argc, char **argv);
 
-/* Prints c->err (or the usage of name with problem) and the status. */
+/*
+ * Prints c->err (or the usage of name with problem) and returns the exit
+ * status; IPP_ENOTFOUND without a message (nothing matched) prints
+ * nothing.
+ */
 int cmd_fail(struct cmd *c, int status);
 int cmd_usage(struct cmd *c, const char *name, const char *problem);
 
 /*
- * Parses the command's long options; --help prints its usage and exits
- * 0, an unknown option exits 2.  take gets each option's val and
- * argument; it returns non-zero to refuse.  Returns optind.
+ * Parses the command's long options, before or after its operands (the
+ * operands end up from the returned index on).  --help is added to longs
+ * (not listed there): it prints the command's usage and exits 0.  take
+ * gets each option's val and argument and returns IPP_OK, IPP_ESYS (out
+ * of memory: exit 7) or another status to refuse (a usage error, exit
+ * 2); an unknown option exits 2.  Returns the index of the first operand.
  */
 int cmd_parse(struct cmd *c, const char *name, int argc, char **argv,
     const struct option *longs, int (*take)(int, const char *, void *),
@@ -62,6 +70,32 @@ void cmd_forget(char *secret);
 int cmd_write_tsv(struct cmd *c, const char *const *columns,
     size_t ncolumns, int (*rows)(struct cmd *, struct ipp_tsv_writer *,
     void *), void *arg);
+
+/* Writes one record under its header: what add-like commands print. */
+int cmd_write_row(struct cmd *c, const char *const *columns,
+    size_t ncolumns, const char *const *row);
+
+/*
+ * Prints a refused input row as "prog: FILE:LINE: message"; the
+ * refusal callback of every import (arg is the struct cmd).
+ */
+void cmd_refusal(void *c, const char *file, unsigned long line,
+    const char *message);
+
+/* A file to import, and the directory its relative paths start from. */
+struct cmd_input {
+	FILE		*fp;		/* the file, or stdin */
+	const char	*name;		/* for messages: the path, or <stdin> */
+	const char	*dir;		/* the file's directory, or "." */
+	char		*copy;		/* what dir points into */
+};
+
+/*
+ * Opens path ("-" is standard input) for an import: IPP_EINPUT when it
+ * cannot be opened.  cmd_close_input closes what it opened.
+ */
+int cmd_open_input(struct cmd *c, const char *path, struct cmd_input *in);
+void cmd_close_input(struct cmd_input *in);
 
 /*
  * Applies act() to each id (from args, else from `column` of TSV on

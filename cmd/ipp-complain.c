@@ -7,8 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libgen.h>
-
 #include "bulk.h"
 #include "cli.h"
 #include "common.h"
@@ -112,7 +110,6 @@ run_probe(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "no-check", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct probe_result pr = { NULL, 0, 0 };
@@ -175,7 +172,7 @@ take_new(int ch, const char *arg, void *p)
 		grown = realloc(o->evidence, (o->nevidence + 1) *
 		    sizeof(*grown));
 		if (grown == NULL)
-			return -1;
+			return IPP_ESYS;
 		o->evidence = grown;
 		o->evidence[o->nevidence++] = arg;
 		break;
@@ -196,7 +193,6 @@ static const struct option new_longs[] = {
 	{ "no-check", no_argument, NULL, 'n' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "drop-bad", no_argument, NULL, 'd' },
-	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -285,14 +281,6 @@ take_import(int ch, const char *arg, void *p)
 	return 0;
 }
 
-static void
-print_refusal(void *arg, const char *file, unsigned long line,
-    const char *message)
-{
-	fprintf(stderr, "%s: %s:%lu: %s\n", (const char *)arg, file, line,
-	    message);
-}
-
 struct import_output {
 	struct cmd		*c;	/* for errors */
 	struct ipp_tsv_writer	*w;	/* one row per complaint */
@@ -319,7 +307,7 @@ import_refusal(void *arg, const char *file, unsigned long line,
 {
 	struct import_output *io = arg;
 
-	print_refusal((void *)io->c->prog, file, line, message);
+	cmd_refusal(io->c, file, line, message);
 }
 
 static int
@@ -330,7 +318,6 @@ run_import(struct cmd *c, int argc, char **argv)
 		{ "no-check", no_argument, NULL, 'n' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "drop-bad", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const columns[] = { "complaint_id", "platform",
@@ -338,34 +325,25 @@ run_import(struct cmd *c, int argc, char **argv)
 	struct ipp_bulk_options o = { .check = 1 };
 	struct import_output io = { c, NULL };
 	struct ipp_bulk_result res;
+	struct cmd_input in;
 	struct ipp_auth who;
-	char *copy = NULL;
-	FILE *fp = stdin;
-	int rc, rc2, i, from_stdin;
+	int rc, rc2, i;
 
 	i = cmd_parse(c, "import", argc, argv, longs, take_import, &o);
 	if (argc - i != 1)
 		return cmd_usage(c, "import", "import needs one file (- for "
 		    "standard input)");
-	from_stdin = strcmp(argv[i], "-") == 0;
-	if ((rc = cmd_signed_in(c, &who)) != IPP_OK)
+	if ((rc = cmd_signed_in(c, &who)) != IPP_OK ||
+	    (rc = cmd_open_input(c, argv[i], &in)) != IPP_OK)
 		return cmd_fail(c, rc);
-	if (!from_stdin && (fp = fopen(argv[i], "re")) == NULL) {
-		ipp_error(&c->err, IPP_EINPUT, "cannot open '%s': %m", argv[i]);
-		return cmd_fail(c, IPP_EINPUT);
-	}
-	if ((copy = strdup(argv[i])) == NULL) {
-		rc = ipp_error(&c->err, IPP_ESYS, "out of memory");
-		goto out;
-	}
 	/* Evidence paths in the file are relative to the file. */
-	o.basedir = from_stdin ? "." : dirname(copy);
+	o.basedir = in.dir;
 	o.progress = isatty(STDERR_FILENO) ? show_progress : NULL;
 	o.progress_arg = (void *)c->prog;
 	if ((rc = ipp_tsv_writer_open(&io.w, stdout, columns, 7, &c->err)))
 		goto out;
-	rc = ipp_bulk_import(c->store, &who, fp, from_stdin ? "<stdin>" :
-	    argv[i], &o, import_refusal, print_complaint, &io, &res, &c->err);
+	rc = ipp_bulk_import(c->store, &who, in.fp, in.name, &o,
+	    import_refusal, print_complaint, &io, &res, &c->err);
 	rc2 = ipp_tsv_writer_close(io.w, rc == IPP_OK ? &c->err : NULL);
 	if (rc == IPP_OK)
 		rc = rc2;
@@ -374,9 +352,7 @@ run_import(struct cmd *c, int argc, char **argv)
 	    res.complaints, res.urls, o.dry_run ? "would be filed" :
 	    rc == IPP_OK || o.drop_bad ? "filed" : "not filed");
 out:
-	free(copy);
-	if (!from_stdin)
-		fclose(fp);
+	cmd_close_input(&in);
 	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
 
@@ -432,9 +408,7 @@ list_with(struct cmd *c, struct list_args *a, int urls)
 		    ipp_complaint_url_ncolumns, url_rows, a) :
 		    cmd_write_tsv(c, ipp_complaint_columns,
 		    ipp_complaint_ncolumns, list_rows, a);
-	if (rc != IPP_OK)
-		return cmd_fail(c, rc);
-	return a->count > 0 ? 0 : IPP_EXIT_FAIL;
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
 
 static int
@@ -444,7 +418,6 @@ run_list(struct cmd *c, int argc, char **argv)
 		{ "state", required_argument, NULL, 's' },
 		{ "platform", required_argument, NULL, 'p' },
 		{ "since", required_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct list_args a;
@@ -461,7 +434,6 @@ run_urls(struct cmd *c, int argc, char **argv)
 	static const struct option longs[] = {
 		{ "state", required_argument, NULL, 's' },
 		{ "platform", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct list_args a;
@@ -533,10 +505,11 @@ run_form(struct cmd *c, int argc, char **argv)
 		{ "region", required_argument, NULL, 'r' },
 		{ "right-description", required_argument, NULL, 'D' },
 		{ "reason", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char *const columns[] = { "notice_id", "urls" };
 	struct ipp_notice_request r;
+	char id_text[24], n_text[24];
 	int64_t id = 0;
 	int rc, i;
 
@@ -546,10 +519,13 @@ run_form(struct cmd *c, int argc, char **argv)
 	r.nurls = (size_t)(argc - i);
 	if ((rc = cmd_open_store(c, 0)) == IPP_OK)
 		rc = ipp_notice_file(c->store, &r, &id, &c->err);
-	if (rc != IPP_OK)
-		return cmd_fail(c, rc);
-	printf("notice_id\turls\n%lld\t%zu\n", (long long)id, r.nurls);
-	return 0;
+	if (rc == IPP_OK) {
+		snprintf(id_text, sizeof(id_text), "%lld", (long long)id);
+		snprintf(n_text, sizeof(n_text), "%zu", r.nurls);
+		const char *row[] = { id_text, n_text };
+		rc = cmd_write_row(c, columns, 2, row);
+	}
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
 
 struct reasons_args {
@@ -589,12 +565,11 @@ run_reasons(struct cmd *c, int argc, char **argv)
 		{ "type", required_argument, NULL, 'T' },
 		{ "target", required_argument, NULL, 't' },
 		{ "load", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct reasons_args a = { NULL, NULL, NULL };
+	struct cmd_input in;
 	struct ipp_auth who;
-	FILE *fp;
 	int rc;
 
 	if (cmd_parse(c, "reasons", argc, argv, longs, take_reasons, &a) != argc)
@@ -605,14 +580,11 @@ run_reasons(struct cmd *c, int argc, char **argv)
 			    ipp_reason_ncolumns, reason_rows, &a);
 		return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 	}
-	if ((rc = cmd_handler(c, &who)) != IPP_OK)
+	if ((rc = cmd_handler(c, &who)) != IPP_OK ||
+	    (rc = cmd_open_input(c, a.load, &in)) != IPP_OK)
 		return cmd_fail(c, rc);
-	if ((fp = fopen(a.load, "re")) == NULL) {
-		ipp_error(&c->err, IPP_EINPUT, "cannot open '%s': %m", a.load);
-		return cmd_fail(c, IPP_EINPUT);
-	}
-	rc = ipp_reason_load(c->store, fp, a.load, &c->err);
-	fclose(fp);
+	rc = ipp_reason_load(c->store, in.fp, in.name, &c->err);
+	cmd_close_input(&in);
 	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
 

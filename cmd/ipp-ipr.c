@@ -2,7 +2,6 @@
  * ipp-ipr: the IPR register (rules I1-I8, D1-D2).  Parses options and
  * moves records; lib/ipr.c decides.
  */
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +73,6 @@ static const struct option ipr_longs[] = {
 	{ "altered", required_argument, NULL, DOC_OPTION + IPP_IPR_ALTERED },
 	{ "authorization", required_argument, NULL,
 	    DOC_OPTION + IPP_IPR_AUTHORIZATION },
-	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -110,7 +108,7 @@ take_ipr(int ch, const char *arg, void *p)
 		joined = o->classes == NULL ? strdup(arg) :
 		    ipp_strdup_printf("%s,%s", o->classes, arg);
 		if (joined == NULL)
-			return -1;
+			return IPP_ESYS;
 		free(o->classes);
 		o->classes = joined;
 		o->in.classes = joined;
@@ -167,14 +165,6 @@ run_add(struct cmd *c, int argc, char **argv)
 	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
 
-static void
-report_reject(void *arg, const char *file, unsigned long line,
-    const char *message)
-{
-	fprintf(stderr, "%s: %s:%lu: %s\n", (const char *)arg, file, line,
-	    message);
-}
-
 static int
 take_partial(int ch, const char *arg, void *p)
 {
@@ -189,37 +179,24 @@ run_import(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "partial", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ipp_ipr_import_result res;
+	struct cmd_input in;
 	struct ipp_auth who;
-	char *copy, *dir;
-	FILE *fp;
 	int partial = 0, rc, i;
 
 	i = cmd_parse(c, "import", argc, argv, longs, take_partial, &partial);
 	if (argc - i != 1)
 		return cmd_usage(c, "import", "import needs one file (- for "
 		    "standard input)");
-	if ((rc = cmd_signed_in(c, &who)) != IPP_OK)
+	if ((rc = cmd_signed_in(c, &who)) != IPP_OK ||
+	    (rc = cmd_open_input(c, argv[i], &in)) != IPP_OK)
 		return cmd_fail(c, rc);
-	if (strcmp(argv[i], "-") == 0)
-		fp = stdin;
-	else if ((fp = fopen(argv[i], "re")) == NULL) {
-		ipp_error(&c->err, IPP_EINPUT, "cannot open '%s': %m", argv[i]);
-		return cmd_fail(c, IPP_EINPUT);
-	}
 	/* Document paths in the file are relative to the file. */
-	if ((copy = strdup(argv[i])) == NULL)
-		return cmd_fail(c, ipp_error(&c->err, IPP_ESYS, "out of memory"));
-	dir = strcmp(argv[i], "-") == 0 ? "." : dirname(copy);
-	rc = ipp_ipr_import(c->store, &who, fp, strcmp(argv[i], "-") == 0 ?
-	    "<stdin>" : argv[i], dir, partial, partial ? stdout : NULL,
-	    report_reject, (void *)c->prog, &res, &c->err);
-	free(copy);
-	if (fp != stdin)
-		fclose(fp);
+	rc = ipp_ipr_import(c->store, &who, in.fp, in.name, in.dir, partial,
+	    partial ? stdout : NULL, cmd_refusal, c, &res, &c->err);
+	cmd_close_input(&in);
 	if (rc != IPP_OK)
 		return cmd_fail(c, rc);
 	fprintf(stderr, "%s: %s: %ld rows, %ld IPRs stored\n", c->prog,
@@ -248,7 +225,7 @@ take_list(int ch, const char *arg, void *p)
 	return 0;
 }
 
-/* Lists with a filter; exit 1 when nothing matched. */
+/* Lists with a filter (exit 1 when nothing matched). */
 static int
 list_with(struct cmd *c, struct list_args *a, int handler_only)
 {
@@ -258,9 +235,7 @@ list_with(struct cmd *c, struct list_args *a, int handler_only)
 	if (rc == IPP_OK)
 		rc = cmd_write_tsv(c, ipp_ipr_columns, ipp_ipr_ncolumns,
 		    list_rows, a);
-	if (rc != IPP_OK)
-		return cmd_fail(c, rc);
-	return a->count > 0 ? 0 : IPP_EXIT_FAIL;
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
 
 static int
@@ -270,7 +245,6 @@ run_list(struct cmd *c, int argc, char **argv)
 		{ "state", required_argument, NULL, 's' },
 		{ "type", required_argument, NULL, 't' },
 		{ "expiring", required_argument, NULL, 'x' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct list_args a;
@@ -429,16 +403,14 @@ run_fail(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "reason", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct decision d = { .verify = 0 };
 	int rc, i;
 
 	i = cmd_parse(c, "fail", argc, argv, longs, take_reason, &d.reason);
-	if (d.reason == NULL || *d.reason == '\0')
-		return cmd_usage(c, "fail", "fail needs --reason (rule I7)");
-	if ((rc = cmd_handler(c, &d.who)) != IPP_OK)
+	if ((rc = ipp_ipr_check_decision(0, d.reason, &c->err)) != IPP_OK ||
+	    (rc = cmd_handler(c, &d.who)) != IPP_OK)
 		return cmd_fail(c, rc);
 	return cmd_each_id(c, argc - i, argv + i, "ipr_id", "state", "failed",
 	    decide_one, &d);

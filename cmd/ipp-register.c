@@ -85,7 +85,6 @@ run_init(struct cmd *c, int argc, char **argv)
 	static const struct option longs[] = {
 		{ "handler", required_argument, NULL, 'e' },
 		{ "password-stdin", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct email_password o = { NULL, 0 };
@@ -99,7 +98,8 @@ run_init(struct cmd *c, int argc, char **argv)
 		return cmd_fail(c, rc);
 	rc = cmd_open_store(c, IPP_STORE_CREATE);
 	if (rc == IPP_OK)
-		rc = ipp_account_init(c->store, o.email, password, &c->err);
+		rc = ipp_account_first_handler(c->store, o.email, password,
+		    &c->err);
 	cmd_forget(password);
 	if (rc != IPP_OK)
 		return cmd_fail(c, rc);
@@ -144,14 +144,13 @@ run_new(struct cmd *c, int argc, char **argv)
 		{ "rights-org", no_argument, NULL, 'r' },
 		{ "agree", no_argument, NULL, 'a' },
 		{ "password-stdin", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const columns[] = { "account_id", "email", "state" };
 	struct new_options o;
 	char *password = NULL, id_text[24];
 	int64_t id = 0;
-	int rc;
+	int rc, rc2;
 
 	memset(&o, 0, sizeof(o));
 	if (cmd_parse(c, "new", argc, argv, longs, take_new, &o) != argc)
@@ -169,12 +168,10 @@ run_new(struct cmd *c, int argc, char **argv)
 	if (id != 0) {
 		/* The account exists even when its mail was not delivered. */
 		const char *row[] = { id_text, o.reg.email, "unverified" };
-		struct ipp_tsv_writer *w;
 		snprintf(id_text, sizeof(id_text), "%lld", (long long)id);
-		if (ipp_tsv_writer_open(&w, stdout, columns, 3, NULL) == IPP_OK) {
-			ipp_tsv_write_row(w, row, NULL);
-			ipp_tsv_writer_close(w, NULL);
-		}
+		if ((rc2 = cmd_write_row(c, columns, 3, row)) != IPP_OK &&
+		    rc == IPP_OK)
+			rc = rc2;
 	}
 	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
@@ -184,7 +181,6 @@ run_verify(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "email", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct email_password o = { NULL, 0 };
@@ -203,7 +199,6 @@ run_resend(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "email", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct email_password o = { NULL, 0 };
@@ -223,7 +218,6 @@ run_login(struct cmd *c, int argc, char **argv)
 	static const struct option longs[] = {
 		{ "email", required_argument, NULL, 'e' },
 		{ "password-stdin", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct email_password o = { NULL, 0 };
@@ -281,7 +275,6 @@ run_passwd(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "password-stdin", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct email_password o = { NULL, 0 };
@@ -347,7 +340,6 @@ run_identity(struct cmd *c, int argc, char **argv)
 	static const struct option longs[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "doc", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct identity_options o = { NULL, NULL };
@@ -393,7 +385,6 @@ run_list(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "state", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct list_args a;
@@ -406,8 +397,6 @@ run_list(struct cmd *c, int argc, char **argv)
 	if (rc == IPP_OK)
 		rc = cmd_write_tsv(c, ipp_account_columns, ipp_account_ncolumns,
 		    list_rows, &a);
-	if (rc == IPP_ENOTFOUND)
-		return IPP_EXIT_FAIL;	/* nothing matched: no message */
 	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
 
@@ -490,14 +479,14 @@ run_reject(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "reason", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *reason = NULL;
 	int i = cmd_parse(c, "reject", argc, argv, longs, take_reason, &reason);
+	int rc;
 
-	if (reason == NULL || *reason == '\0')
-		return cmd_usage(c, "reject", "a rejection needs --reason (rule A5)");
+	if ((rc = ipp_account_check_decision(0, reason, &c->err)) != IPP_OK)
+		return cmd_fail(c, rc);
 	return decide_all(c, argc, argv, i, 0, reason);
 }
 
@@ -506,25 +495,20 @@ run_handler(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "password-stdin", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char *const columns[] = { "account_id", "email" };
 	struct email_password o = { NULL, 0 };
 	struct ipp_auth who;
-	char *password = NULL;
+	char *password = NULL, id_text[24];
 	int64_t id;
 	int rc, i;
 
-	if (argc < 2 || strcmp(argv[1], "add") != 0) {
-		if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
-		    strcmp(argv[1], "-h") == 0))
-			cmd_parse(c, "handler", argc, argv, longs, NULL, NULL);
-		return cmd_usage(c, "handler", "handler takes the word add");
-	}
-	i = cmd_parse(c, "handler", argc - 1, argv + 1, longs, take_email_password,
-	    &o) + 1;
-	if (argc - i != 1)
-		return cmd_usage(c, "handler", "handler add needs one email");
+	i = cmd_parse(c, "handler", argc, argv, longs, take_email_password, &o);
+	if (argc - i != 2 || strcmp(argv[i], "add") != 0)
+		return cmd_usage(c, "handler", "handler takes the word add and "
+		    "one email");
+	i++;
 	if ((rc = cmd_read_password(c, o.password_stdin, &password)) != IPP_OK)
 		return cmd_fail(c, rc);
 	rc = cmd_handler(c, &who);
@@ -532,10 +516,12 @@ run_handler(struct cmd *c, int argc, char **argv)
 		rc = ipp_account_add_handler(c->store, &who, argv[i], password,
 		    &id, &c->err);
 	cmd_forget(password);
-	if (rc != IPP_OK)
-		return cmd_fail(c, rc);
-	printf("account_id\temail\n%lld\t%s\n", (long long)id, argv[i]);
-	return 0;
+	if (rc == IPP_OK) {
+		const char *row[] = { id_text, argv[i] };
+		snprintf(id_text, sizeof(id_text), "%lld", (long long)id);
+		rc = cmd_write_row(c, columns, 2, row);
+	}
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
 
 static int
@@ -601,7 +587,6 @@ run_mail(struct cmd *c, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "deliver", no_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const columns[] = { "mail_id", "message_id",

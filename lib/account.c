@@ -122,7 +122,7 @@ insert_handler(struct ipp_store *s, const char *email, const char *hash,
 	if ((rc = ipp_store_run(s, sql, "cannot create the handler", errp,
 	    "ttttt", email, email, hash, now, now)) != IPP_OK)
 		return rc;
-	*id = sqlite3_last_insert_rowid(ipp_store_db(s));
+	*id = ipp_store_last_id(s);
 	return add_event(s, *id, actor ? actor : *id, "handler-added", NULL,
 	    now, errp);
 }
@@ -188,8 +188,8 @@ out:
 }
 
 int
-ipp_account_init(struct ipp_store *s, const char *email, const char *password,
-    char **errp)
+ipp_account_first_handler(struct ipp_store *s, const char *email,
+    const char *password, char **errp)
 {
 	int64_t id;
 
@@ -320,7 +320,7 @@ insert_account(struct ipp_store *s, const struct ipp_registration *r,
 	    hash, now, now, now);
 	if (rc != IPP_OK)
 		return rc;
-	*id = sqlite3_last_insert_rowid(ipp_store_db(s));
+	*id = ipp_store_last_id(s);
 	return add_event(s, *id, *id, "registered", r->rights_org ?
 	    "rights-protection organisation" : NULL, now, errp);
 }
@@ -643,37 +643,31 @@ ipp_account_identity(struct ipp_store *s, const struct ipp_auth *who,
 	return ipp_store_commit(s, errp);
 }
 
+/*
+ * The contact of an identity-pending account (A6), read through the one
+ * loader of an account row, in the caller's transaction.
+ */
 static int
 pending_contact(struct ipp_store *s, int64_t id, char **contact, char **errp)
 {
-	static const char sql[] = "SELECT state, contact_email FROM accounts"
-	    " WHERE account_id = ? AND role = 'account'";
-	sqlite3_stmt *st;
+	struct ipp_account_profile p;
 	int rc;
 
 	*contact = NULL;
-	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+	if ((rc = ipp_account_profile(s, id, &p, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return ipp_store_fail(s, errp, "cannot read the account");
-		return ipp_error(errp, IPP_ENOTFOUND, "no account %lld",
+	if (strcmp(p.role, "account") != 0)
+		rc = ipp_error(errp, IPP_ENOTFOUND, "no account %lld",
 		    (long long)id);
-	}
-	if (strcmp((const char *)sqlite3_column_text(st, 0),
-	    "identity-pending") != 0) {
+	else if (strcmp(p.state, "identity-pending") != 0)
 		rc = ipp_error(errp, IPP_EREFUSED, "account %lld is '%s', not "
-		    "identity-pending (rule A6)", (long long)id,
-		    (const char *)sqlite3_column_text(st, 0));
-		sqlite3_reset(st);
-		return rc;
+		    "identity-pending (rule A6)", (long long)id, p.state);
+	else {
+		*contact = p.contact_email;
+		p.contact_email = NULL;
 	}
-	*contact = ipp_store_column_dup(st, 1);
-	sqlite3_reset(st);
-	return *contact != NULL ? IPP_OK :
-	    ipp_error(errp, IPP_ESYS, "out of memory");
+	ipp_account_profile_free(&p);
+	return rc;
 }
 
 static int
@@ -701,6 +695,15 @@ mail_decision(struct ipp_store *s, const char *to, int approve,
 }
 
 int
+ipp_account_check_decision(int approve, const char *reason, char **errp)
+{
+	if (!approve && (reason == NULL || *reason == '\0'))
+		return ipp_error(errp, IPP_EUSAGE,
+		    "a rejection needs a reason (rule A5)");
+	return IPP_OK;
+}
+
+int
 ipp_account_decide(struct ipp_store *s, const struct ipp_auth *who,
     int64_t id, int approve, const char *reason, char **errp)
 {
@@ -712,9 +715,8 @@ ipp_account_decide(struct ipp_store *s, const struct ipp_auth *who,
 	if (who->role != IPP_ROLE_HANDLER)
 		return ipp_error(errp, IPP_EAUTH,
 		    "only a case handler may verify identities");
-	if (!approve && (reason == NULL || *reason == '\0'))
-		return ipp_error(errp, IPP_EUSAGE,
-		    "a rejection needs a reason (rule A5)");
+	if ((rc = ipp_account_check_decision(approve, reason, errp)) != IPP_OK)
+		return rc;
 	if ((rc = ipp_clock_now_text(now, errp)) != IPP_OK ||
 	    (rc = ipp_store_begin(s, errp)) != IPP_OK)
 		return rc;
@@ -774,9 +776,7 @@ ipp_account_list(struct ipp_store *s, const struct ipp_auth *who,
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	ipp_store_bind_text(st, 1, state);
-	if ((rc = ipp_store_write_rows(s, st, w, &n, errp)))
-		return rc;
-	return n > 0 ? IPP_OK : IPP_ENOTFOUND;
+	return ipp_store_write_matches(s, st, w, &n, errp);
 }
 
 int
@@ -807,7 +807,7 @@ int
 ipp_account_profile(struct ipp_store *s, int64_t id,
     struct ipp_account_profile *p, char **errp)
 {
-	static const char sql[] = "SELECT state, category, owner_name,"
+	static const char sql[] = "SELECT role, state, category, owner_name,"
 	    " contact_email FROM accounts WHERE account_id = ?";
 	sqlite3_stmt *st;
 	int rc;
@@ -823,10 +823,11 @@ ipp_account_profile(struct ipp_store *s, int64_t id,
 		return ipp_error(errp, IPP_ENOTFOUND, "no account %lld",
 		    (long long)id);
 	}
-	copy_text(p->state, sizeof(p->state), st, 0);
-	copy_text(p->category, sizeof(p->category), st, 1);
-	p->owner_name = ipp_store_column_dup(st, 2);
-	p->contact_email = ipp_store_column_dup(st, 3);
+	copy_text(p->role, sizeof(p->role), st, 0);
+	copy_text(p->state, sizeof(p->state), st, 1);
+	copy_text(p->category, sizeof(p->category), st, 2);
+	p->owner_name = ipp_store_column_dup(st, 3);
+	p->contact_email = ipp_store_column_dup(st, 4);
 	sqlite3_reset(st);
 	if (p->contact_email == NULL) {
 		ipp_account_profile_free(p);

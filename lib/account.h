@@ -33,7 +33,7 @@ extern const size_t ipp_account_ncolumns;
  * Creates the store's first case handler.  Refused when the store has a
  * handler already.  The handler is active at once.
  */
-int ipp_account_init(struct ipp_store *s, const char *email,
+int ipp_account_first_handler(struct ipp_store *s, const char *email,
     const char *password, char **errp);
 
 /* A handler adds another handler. */
@@ -63,6 +63,14 @@ int ipp_account_resend(struct ipp_store *s, const char *email, char **errp);
 int ipp_account_identity(struct ipp_store *s, const struct ipp_auth *who,
     const char *owner_name, const char *doc_path, char **errp);
 
+/*
+ * Whether a decision may be taken as given: a rejection needs a reason
+ * (A5), IPP_EUSAGE otherwise.  ipp_account_decide checks it; a command
+ * may ask first, before it opens the store.
+ */
+int ipp_account_check_decision(int approve, const char *reason,
+    char **errp);
+
 /* A handler verifies (reason NULL) or rejects an identity (A5). */
 int ipp_account_decide(struct ipp_store *s, const struct ipp_auth *who,
     int64_t account_id, int approve, const char *reason, char **errp);
@@ -71,7 +79,10 @@ int ipp_account_decide(struct ipp_store *s, const struct ipp_auth *who,
 int ipp_account_whoami(struct ipp_store *s, const struct ipp_auth *who,
     struct ipp_tsv_writer *w, char **errp);
 
-/* A handler lists accounts, optionally in one state, by account_id. */
+/*
+ * A handler lists accounts, optionally in one state, by account_id;
+ * IPP_ENOTFOUND (no message) when none matched.
+ */
 int ipp_account_list(struct ipp_store *s, const struct ipp_auth *who,
     const char *state, struct ipp_tsv_writer *w, char **errp);
 
@@ -81,8 +92,9 @@ int ipp_account_history(struct ipp_store *s, const struct ipp_auth *who,
 extern const char *const ipp_account_history_columns[];
 extern const size_t ipp_account_history_ncolumns;
 
-/* What other modules need to know of an account. */
+/* An account row, as every module (account.c too) reads it by id. */
 struct ipp_account_profile {
+	char	 role[16];		/* account or handler */
 	char	 state[24];		/* A6 state */
 	char	 category[16];		/* right-holder or agent */
 	char	*owner_name;		/* verified owner's name, or NULL */

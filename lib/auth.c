@@ -134,7 +134,6 @@ insert_token(struct ipp_store *s, int64_t account_id, const char *kind,
 	static const char sql[] = "INSERT INTO tokens (token_hash, account_id,"
 	    " kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)";
 	char hash[IPP_SECRET_HEX], now[IPP_TIME_LEN + 1];
-	sqlite3_stmt *st;
 	int rc;
 
 	if ((rc = ipp_secret_token(token, errp)) != IPP_OK ||
@@ -143,23 +142,9 @@ insert_token(struct ipp_store *s, int64_t account_id, const char *kind,
 		return rc;
 	if ((rc = ipp_store_begin(s, errp)) != IPP_OK)
 		return rc;
-	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK) {
-		ipp_store_rollback(s);
-		return rc;
-	}
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, account_id);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	ipp_store_bind_text(st, 5, expires);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		rc = ipp_store_fail(s, errp, "cannot save the token");
-		ipp_store_rollback(s);
-		return rc;
-	}
-	return ipp_store_commit(s, errp);
+	rc = ipp_store_run(s, sql, "cannot save the token", errp, "tittt",
+	    hash, account_id, kind, now, expires);
+	return ipp_store_end(s, rc, errp);
 }
 
 int
@@ -210,24 +195,12 @@ static int
 delete_token(struct ipp_store *s, const char *hash, char **errp)
 {
 	static const char sql[] = "DELETE FROM tokens WHERE token_hash = ?";
-	sqlite3_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_begin(s, errp)) != IPP_OK)
 		return rc;
-	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK) {
-		ipp_store_rollback(s);
-		return rc;
-	}
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		rc = ipp_store_fail(s, errp, "cannot end the session");
-		ipp_store_rollback(s);
-		return rc;
-	}
-	return ipp_store_commit(s, errp);
+	rc = ipp_store_run(s, sql, "cannot end the session", errp, "t", hash);
+	return ipp_store_end(s, rc, errp);
 }
 
 int
@@ -336,34 +309,17 @@ update_password(struct ipp_store *s, int64_t id, const char *hash,
 	static const char end_sql[] = "DELETE FROM tokens WHERE account_id = ?"
 	    " AND kind = 'session' AND token_hash <> ?";
 	char now[IPP_TIME_LEN + 1];
-	sqlite3_stmt *st;
 	int rc;
 
 	if ((rc = ipp_clock_now_text(now, errp)) != IPP_OK ||
 	    (rc = ipp_store_begin(s, errp)) != IPP_OK)
 		return rc;
-	if ((rc = ipp_store_stmt(s, set_sql, &st, errp)) != IPP_OK)
-		goto fail;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE ||
-	    ipp_store_stmt(s, end_sql, &st, errp) != IPP_OK)
-		goto store_fail;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, keep_hash, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		goto store_fail;
-	return ipp_store_commit(s, errp);
-store_fail:
-	rc = ipp_store_fail(s, errp, "cannot change the password");
-fail:
-	ipp_store_rollback(s);
-	return rc;
+	rc = ipp_store_run(s, set_sql, "cannot change the password", errp,
+	    "tti", hash, now, id);
+	if (rc == IPP_OK)
+		rc = ipp_store_run(s, end_sql, "cannot end the other sessions",
+		    errp, "it", id, keep_hash);
+	return ipp_store_end(s, rc, errp);
 }
 
 int

@@ -385,7 +385,7 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 	    c->ipr.ipr_id, q->target, c->reason.code, c->reason.priority,
 	    q->supplement, c->due, c->now)) != IPP_OK)
 		return rc;
-	*id = sqlite3_last_insert_rowid(ipp_store_db(s));
+	*id = ipp_store_last_id(s);
 	for (i = 0; i < n; i++)
 		if ((rc = ipp_store_run(s, url_sql, "cannot file a URL", errp,
 		    "iitttt", *id, who->account_id, items[i].input,
@@ -561,7 +561,7 @@ ipp_complaint_list(struct ipp_store *s, const struct ipp_auth *who,
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	bind_filter(st, who, f);
-	return ipp_store_write_rows(s, st, w, count, errp);
+	return ipp_store_write_matches(s, st, w, count, errp);
 }
 
 static int
@@ -602,7 +602,7 @@ ipp_complaint_urls(struct ipp_store *s, const struct ipp_auth *who,
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	bind_filter(st, who, f);
-	return ipp_store_write_rows(s, st, w, count, errp);
+	return ipp_store_write_matches(s, st, w, count, errp);
 }
 
 int

@@ -128,7 +128,11 @@ extern const size_t ipp_complaint_ncolumns;
 extern const char *const ipp_complaint_url_columns[];
 extern const size_t ipp_complaint_url_ncolumns;
 
-/* The caller's complaints (a handler: all), by complaint_id. */
+/*
+ * The caller's complaints (a handler: all), by complaint_id.  This and
+ * ipp_complaint_urls return IPP_ENOTFOUND, without a message, when no
+ * row matched.
+ */
 int ipp_complaint_list(struct ipp_store *s, const struct ipp_auth *who,
     const struct ipp_complaint_filter *f, struct ipp_tsv_writer *w,
     long *count, char **errp);

@@ -36,14 +36,25 @@
 #include "http.h"
 #include "banned.h"
 
-/* The defaults, in one place (the store's settings may override them). */
-#define DEFAULT_CONCURRENCY	32
-#define DEFAULT_PER_HOST	8
-#define DEFAULT_CONNECT_MS	5000L
-#define DEFAULT_TIMEOUT_MS	15000L
-#define DEFAULT_MAX_BODY	(1024L * 1024L)
-#define DEFAULT_REDIRECTS	5
-#define MAX_CONCURRENCY		1024	/* sanity bound on any setting */
+/* The settings and their built-in values, in one place (http.h). */
+#define OPT(field)	offsetof(struct ipp_http_options, field)
+#define IS_LONG(field)	(sizeof(((struct ipp_http_options *)0)->field) == \
+	sizeof(long))
+const struct ipp_http_setting ipp_http_settings[] = {
+	{ "http_concurrency", 32, 1, 1024, OPT(concurrency),
+	    IS_LONG(concurrency) },
+	{ "http_per_host", 8, 1, 1024, OPT(per_host), IS_LONG(per_host) },
+	{ "http_connect_timeout_ms", 5000, 100, 600000,
+	    OPT(connect_timeout_ms), IS_LONG(connect_timeout_ms) },
+	{ "http_timeout_ms", 15000, 100, 3600000, OPT(timeout_ms),
+	    IS_LONG(timeout_ms) },
+	{ "http_max_body", 1024L * 1024L, 0, 1073741824, OPT(max_body),
+	    IS_LONG(max_body) },
+	{ "http_max_redirects", 5, 0, 50, OPT(max_redirects),
+	    IS_LONG(max_redirects) },
+};
+const size_t ipp_http_nsettings =
+    sizeof(ipp_http_settings) / sizeof(ipp_http_settings[0]);
 
 #define PROTOCOLS	"http,https"	/* also on redirects (C6) */
 #define USER_AGENT	"ipp-probe/1 (listing check)"
@@ -92,21 +103,43 @@ struct run {
 	void		*arg;
 };
 
-/* A positive integer from the environment, else def. */
-static long
-env_long(const char *name, long def, long max)
+static const struct ipp_http_setting *
+setting_at(size_t offset)
 {
+	size_t i;
+
+	for (i = 0; i < ipp_http_nsettings; i++)
+		if (ipp_http_settings[i].offset == offset)
+			return &ipp_http_settings[i];
+	return NULL;
+}
+
+static void
+set_field(struct ipp_http_options *o, const struct ipp_http_setting *st,
+    long v)
+{
+	if (st->is_long)
+		*(long *)(void *)((char *)o + st->offset) = v;
+	else
+		*(int *)(void *)((char *)o + st->offset) = (int)v;
+}
+
+/* An integer of a setting's range from the environment, else nothing. */
+static void
+env_setting(struct ipp_http_options *o, const char *name, size_t offset)
+{
+	const struct ipp_http_setting *st = setting_at(offset);
 	const char *s = getenv(name);
 	char *end;
 	long v;
 
-	if (s == NULL || *s == '\0')
-		return def;
+	if (st == NULL || s == NULL || *s == '\0')
+		return;
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 1 || v > max)
-		return def;
-	return v;
+	if (errno != 0 || *end != '\0' || v < st->minimum || v > st->maximum)
+		return;
+	set_field(o, st, v);
 }
 
 static const char *
@@ -118,19 +151,23 @@ env_string(const char *name)
 }
 
 void
-ipp_http_defaults(struct ipp_http_options *o)
+ipp_http_builtin(struct ipp_http_options *o)
+{
+	size_t i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < ipp_http_nsettings; i++)
+		set_field(o, &ipp_http_settings[i], ipp_http_settings[i].value);
+	o->allow_private = IPP_HTTP_PRIVATE_REFUSE;
+}
+
+void
+ipp_http_environment(struct ipp_http_options *o)
 {
 	const char *s;
 
-	memset(o, 0, sizeof(*o));
-	o->concurrency = (int)env_long("IPP_HTTP_CONCURRENCY",
-	    DEFAULT_CONCURRENCY, MAX_CONCURRENCY);
-	o->per_host = (int)env_long("IPP_HTTP_PER_HOST", DEFAULT_PER_HOST,
-	    MAX_CONCURRENCY);
-	o->connect_timeout_ms = DEFAULT_CONNECT_MS;
-	o->timeout_ms = DEFAULT_TIMEOUT_MS;
-	o->max_body = DEFAULT_MAX_BODY;
-	o->max_redirects = DEFAULT_REDIRECTS;
+	env_setting(o, "IPP_HTTP_CONCURRENCY", OPT(concurrency));
+	env_setting(o, "IPP_HTTP_PER_HOST", OPT(per_host));
 	if ((s = getenv("IPP_ALLOW_PRIVATE")) != NULL && strcmp(s, "1") == 0)
 		o->allow_private = IPP_HTTP_PRIVATE_ALLOW;
 	else if (s != NULL && strcmp(s, "loopback") == 0)
@@ -139,6 +176,13 @@ ipp_http_defaults(struct ipp_http_options *o)
 		o->allow_private = IPP_HTTP_PRIVATE_REFUSE;
 	o->ca_bundle = env_string("IPP_CA_BUNDLE");
 	o->connect_to = env_string("IPP_CONNECT_TO");
+}
+
+void
+ipp_http_defaults(struct ipp_http_options *o)
+{
+	ipp_http_builtin(o);
+	ipp_http_environment(o);
 }
 
 const char *
@@ -803,14 +847,15 @@ clamp(struct ipp_http_options *o)
 {
 	if (o->concurrency < 1)
 		o->concurrency = 1;
-	if (o->concurrency > MAX_CONCURRENCY)
-		o->concurrency = MAX_CONCURRENCY;
+	if (o->concurrency > setting_at(OPT(concurrency))->maximum)
+		o->concurrency = (int)setting_at(OPT(concurrency))->maximum;
 	if (o->per_host < 1)
 		o->per_host = 1;
 	if (o->connect_timeout_ms < 1)
-		o->connect_timeout_ms = DEFAULT_CONNECT_MS;
+		o->connect_timeout_ms =
+		    setting_at(OPT(connect_timeout_ms))->value;
 	if (o->timeout_ms < 1)
-		o->timeout_ms = DEFAULT_TIMEOUT_MS;
+		o->timeout_ms = setting_at(OPT(timeout_ms))->value;
 	if (o->max_body < 0)
 		o->max_body = 0;
 	if (o->max_redirects < 0)

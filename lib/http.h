@@ -30,12 +30,12 @@
 #include <stddef.h>
 
 struct ipp_http_options {
-	int		 concurrency;	/* transfers at once (32) */
-	int		 per_host;	/* transfers at once per host (8) */
-	long		 connect_timeout_ms;	/* per connection (5000) */
-	long		 timeout_ms;	/* per transfer, all in (15000) */
-	long		 max_body;	/* bytes read of a body (1 MiB) */
-	int		 max_redirects;	/* followed (5) */
+	int		 concurrency;	/* transfers at once */
+	int		 per_host;	/* transfers at once per host */
+	long		 connect_timeout_ms;	/* per connection */
+	long		 timeout_ms;	/* per transfer, all in */
+	long		 max_body;	/* bytes read of a body */
+	int		 max_redirects;	/* followed */
 	int		 allow_private;	/* private addresses (0): below */
 	const char	*ca_bundle;	/* extra CA file, or NULL */
 	const char	*connect_to;	/* CURLOPT_CONNECT_TO list, ',' separated */
@@ -76,11 +76,36 @@ typedef void ipp_http_progress_fn(void *arg, size_t done, size_t total,
     size_t live, size_t gone, size_t error);
 
 /*
- * Fills options with the defaults above, then from the environment:
- * IPP_ALLOW_PRIVATE (1 or loopback), IPP_CA_BUNDLE, IPP_CONNECT_TO,
- * IPP_HTTP_CONCURRENCY and IPP_HTTP_PER_HOST (empty or invalid: ignored).
- * o->ca_bundle and o->connect_to then point into the environment.
+ * The limits above that are settings of the store (C6), each with its
+ * built-in value and range: the one list of them.  A new store is given
+ * the same values and ranges (schema.c; tests/unit/test_settings.c
+ * proves they agree), and the man pages' settings tables are checked
+ * against a new store by tests/docs-test.sh.
  */
+struct ipp_http_setting {
+	const char	*name;		/* the setting: http_concurrency */
+	long		 value;		/* built in, used without a store */
+	long		 minimum;	/* its range */
+	long		 maximum;
+	size_t		 offset;	/* its field in ipp_http_options */
+	int		 is_long;	/* the field is a long, else an int */
+};
+extern const struct ipp_http_setting ipp_http_settings[];
+extern const size_t ipp_http_nsettings;
+
+/* Fills options with the built-in values of ipp_http_settings only. */
+void ipp_http_builtin(struct ipp_http_options *o);
+
+/*
+ * Applies the environment over o, the one place it is read:
+ * IPP_ALLOW_PRIVATE (1 or loopback), IPP_CA_BUNDLE, IPP_CONNECT_TO,
+ * IPP_HTTP_CONCURRENCY and IPP_HTTP_PER_HOST (empty, invalid or out of
+ * the setting's range: ignored).  o->ca_bundle and o->connect_to then
+ * point into the environment.
+ */
+void ipp_http_environment(struct ipp_http_options *o);
+
+/* ipp_http_builtin, then ipp_http_environment. */
 void ipp_http_defaults(struct ipp_http_options *o);
 
 /* "live", "gone" or "error". */

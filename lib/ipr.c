@@ -598,7 +598,7 @@ insert_record(struct ipp_store *s, int64_t account, int64_t actor,
 	    now, now);
 	if (rc != IPP_OK)
 		return rc;
-	*id = sqlite3_last_insert_rowid(ipp_store_db(s));
+	*id = ipp_store_last_id(s);
 	if ((rc = save_docs(s, *id, r, now, errp)) != IPP_OK)
 		return rc;
 	return add_event(s, *id, actor, "submitted", NULL, now, errp);
@@ -943,6 +943,15 @@ ipp_ipr_resubmit(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
 }
 
 int
+ipp_ipr_check_decision(int verify, const char *reason, char **errp)
+{
+	if (!verify && (reason == NULL || *reason == '\0'))
+		return ipp_error(errp, IPP_EUSAGE,
+		    "a failed verification needs a reason (rule I7)");
+	return IPP_OK;
+}
+
+int
 ipp_ipr_decide(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
     int verify, const char *reason, char **errp)
 {
@@ -952,9 +961,8 @@ ipp_ipr_decide(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
 	if (who->role != IPP_ROLE_HANDLER)
 		return ipp_error(errp, IPP_EAUTH,
 		    "only a case handler may verify IPRs");
-	if (!verify && (reason == NULL || *reason == '\0'))
-		return ipp_error(errp, IPP_EUSAGE,
-		    "a failed verification needs a reason (rule I7)");
+	if ((rc = ipp_ipr_check_decision(verify, reason, errp)) != IPP_OK)
+		return rc;
 	rc = move(s, who, id, "pending", verify ? "verified" : "failed",
 	    verify ? NULL : reason, 1, &old, errp);
 	stored_free(&old);
@@ -1058,7 +1066,7 @@ ipp_ipr_list(struct ipp_store *s, const struct ipp_auth *who,
 	sqlite3_bind_int(st, 6, f->queue);
 	if (f->ipr_id > 0)
 		sqlite3_bind_int64(st, 7, f->ipr_id);
-	return ipp_store_write_rows(s, st, w, count, errp);
+	return ipp_store_write_matches(s, st, w, count, errp);
 }
 
 int
@@ -1298,7 +1306,7 @@ static int
 write_reject(struct import *im, const char *message, char **errp)
 {
 	const char **names;
-	size_t n = ipp_records_columns(im->in), i, k;
+	size_t n = ipp_records_ncolumns(im->in), i, k;
 	int rc, error_col = ipp_records_column(im->in, "error");
 
 	if (im->rejects == NULL) {

@@ -77,6 +77,13 @@ int ipp_ipr_edit(struct ipp_store *s, const struct ipp_auth *who,
 int ipp_ipr_resubmit(struct ipp_store *s, const struct ipp_auth *who,
     int64_t ipr_id, char **errp);
 
+/*
+ * Whether a decision may be taken as given: a failed verification needs
+ * a reason (I7), IPP_EUSAGE otherwise.  ipp_ipr_decide checks it; a
+ * command may ask first, before it opens the store.
+ */
+int ipp_ipr_check_decision(int verify, const char *reason, char **errp);
+
 /* A handler verifies (reason NULL) or fails an IPR, and it is mailed. */
 int ipp_ipr_decide(struct ipp_store *s, const struct ipp_auth *who,
     int64_t ipr_id, int verify, const char *reason, char **errp);
@@ -111,7 +118,8 @@ struct ipp_ipr_filter {
 
 /*
  * Writes IPR records: the caller's own, or every account's for a
- * handler.  *count gets the number of rows.
+ * handler.  *count gets the number of rows; none is IPP_ENOTFOUND,
+ * without a message.
  */
 int ipp_ipr_list(struct ipp_store *s, const struct ipp_auth *who,
     const struct ipp_ipr_filter *f, struct ipp_tsv_writer *w, long *count,

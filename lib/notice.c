@@ -94,7 +94,7 @@ insert(struct ipp_store *s, const struct ipp_notice_request *r,
 	    "ttttttt", r->email, r->name, r->platform, r->region,
 	    r->right_description, r->reason, now)) != IPP_OK)
 		return rc;
-	*id = sqlite3_last_insert_rowid(ipp_store_db(s));
+	*id = ipp_store_last_id(s);
 	for (i = 0; i < r->nurls; i++)
 		if ((rc = ipp_store_run(s, url_sql, "cannot file the notice",
 		    errp, "itt", *id, urls[i].canonical, r->urls[i])) != IPP_OK)

@@ -155,58 +155,27 @@ ipp_probe_free_urls(char **urls, size_t n)
 	free(urls);
 }
 
-static void
-env_int(const char *name, int *value)
-{
-	const char *v = getenv(name);
-	char *end;
-	long n;
-
-	if (v == NULL || *v == '\0')
-		return;
-	n = strtol(v, &end, 10);
-	if (*end == '\0' && n > 0 && n <= 1024)
-		*value = (int)n;
-}
-
 int
 ipp_probe_options(struct ipp_store *s, struct ipp_http_options *o,
     char **errp)
 {
-	static const struct {
-		const char	*name;		/* setting */
-		size_t		 offset;	/* in struct ipp_http_options */
-		int		 is_long;	/* long, else int */
-	} map[] = {
-		{ "http_concurrency", offsetof(struct ipp_http_options,
-		    concurrency), 0 },
-		{ "http_per_host", offsetof(struct ipp_http_options, per_host),
-		    0 },
-		{ "http_connect_timeout_ms", offsetof(struct ipp_http_options,
-		    connect_timeout_ms), 1 },
-		{ "http_timeout_ms", offsetof(struct ipp_http_options,
-		    timeout_ms), 1 },
-		{ "http_max_body", offsetof(struct ipp_http_options, max_body),
-		    1 },
-		{ "http_max_redirects", offsetof(struct ipp_http_options,
-		    max_redirects), 0 },
-	};
+	const struct ipp_http_setting *st;
 	long long v;
 	size_t i;
 	int rc;
 
-	ipp_http_defaults(o);
-	for (i = 0; s != NULL && i < sizeof(map) / sizeof(map[0]); i++) {
-		if ((rc = ipp_settings_int(s, map[i].name, &v, errp)) != IPP_OK)
+	ipp_http_builtin(o);
+	for (i = 0; s != NULL && i < ipp_http_nsettings; i++) {
+		st = &ipp_http_settings[i];
+		if ((rc = ipp_settings_int(s, st->name, &v, errp)) != IPP_OK)
 			return rc;
-		if (map[i].is_long)
-			*(long *)((char *)o + map[i].offset) = (long)v;
+		if (st->is_long)
+			*(long *)(void *)((char *)o + st->offset) = (long)v;
 		else
-			*(int *)((char *)o + map[i].offset) = (int)v;
+			*(int *)(void *)((char *)o + st->offset) = (int)v;
 	}
 	/* The environment wins over the store, for one-off runs. */
-	env_int("IPP_HTTP_CONCURRENCY", &o->concurrency);
-	env_int("IPP_HTTP_PER_HOST", &o->per_host);
+	ipp_http_environment(o);
 	return IPP_OK;
 }
 

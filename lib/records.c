@@ -704,9 +704,9 @@ ipp_records_close(struct ipp_records *r)
 }
 
 size_t
-ipp_records_columns(const struct ipp_records *r)
+ipp_records_ncolumns(const struct ipp_records *r)
 {
-	return r->csv ? r->ncols : ipp_tsv_columns(r->tsv);
+	return r->csv ? r->ncols : ipp_tsv_ncolumns(r->tsv);
 }
 
 const char *

@@ -43,7 +43,7 @@ int ipp_records_open(struct ipp_records **rp, FILE *fp, const char *name,
     char **errp);
 void ipp_records_close(struct ipp_records *r);
 
-size_t ipp_records_columns(const struct ipp_records *r);
+size_t ipp_records_ncolumns(const struct ipp_records *r);
 const char *ipp_records_column_name(const struct ipp_records *r, size_t i);
 /* Index of a column by name, -1 when absent. */
 int ipp_records_column(const struct ipp_records *r, const char *name);

@@ -112,20 +112,9 @@ ipp_settings_set(struct ipp_store *s, const char *name, const char *value,
 		return rc;
 	if ((rc = ipp_store_begin(s, errp)) != IPP_OK)
 		return rc;
-	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK) {
-		ipp_store_rollback(s);
-		return rc;
-	}
-	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = ipp_store_fail(s, errp, "cannot change a setting");
-		sqlite3_reset(st);
-		ipp_store_rollback(s);
-		return rc;
-	}
-	sqlite3_reset(st);
-	return ipp_store_commit(s, errp);
+	rc = ipp_store_run(s, sql, "cannot change a setting", errp, "tt",
+	    value, name);
+	return ipp_store_end(s, rc, errp);
 }
 
 int

@@ -304,6 +304,15 @@ ipp_store_rollback(struct ipp_store *s)
 }
 
 int
+ipp_store_end(struct ipp_store *s, int rc, char **errp)
+{
+	if (rc == IPP_OK)
+		return ipp_store_commit(s, errp);
+	ipp_store_rollback(s);
+	return rc;
+}
+
+int
 ipp_store_stmt(struct ipp_store *s, const char *sql, sqlite3_stmt **stp,
     char **errp)
 {
@@ -419,6 +428,17 @@ ipp_store_write_rows(struct ipp_store *s, sqlite3_stmt *st,
 }
 
 int
+ipp_store_write_matches(struct ipp_store *s, sqlite3_stmt *st,
+    struct ipp_tsv_writer *w, long *count, char **errp)
+{
+	int rc;
+
+	if ((rc = ipp_store_write_rows(s, st, w, count, errp)) != IPP_OK)
+		return rc;
+	return *count > 0 ? IPP_OK : IPP_ENOTFOUND;
+}
+
+int
 ipp_store_first_int(struct ipp_store *s, sqlite3_stmt *st, int64_t *value,
     const char *what, char **errp)
 {
@@ -435,4 +455,10 @@ int
 ipp_store_changes(struct ipp_store *s)
 {
 	return sqlite3_changes(s->db);
+}
+
+int64_t
+ipp_store_last_id(struct ipp_store *s)
+{
+	return sqlite3_last_insert_rowid(s->db);
 }

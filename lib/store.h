@@ -47,6 +47,17 @@ int ipp_store_commit(struct ipp_store *s, char **errp);
 void ipp_store_rollback(struct ipp_store *s);
 
 /*
+ * Ends the transaction ipp_store_begin started: commits when rc is
+ * IPP_OK, else rolls back; returns the outcome (rc, or the commit's
+ * failure).  So that a transaction reads
+ *	if ((rc = ipp_store_begin(s, errp)) != IPP_OK)
+ *		return rc;
+ *	rc = ipp_store_run(s, sql, "cannot ...", errp, ...);
+ *	return ipp_store_end(s, rc, errp);
+ */
+int ipp_store_end(struct ipp_store *s, int rc, char **errp);
+
+/*
  * A prepared statement for sql, cached for the life of the store and
  * keyed by the sql pointer (pass string literals).  It comes reset with
  * its bindings cleared; callers do not finalize it.
@@ -72,6 +83,14 @@ int ipp_store_write_rows(struct ipp_store *s, sqlite3_stmt *st,
     struct ipp_tsv_writer *w, long *count, char **errp);
 
 /*
+ * ipp_store_write_rows for a listing, where nothing matched is an answer:
+ * IPP_ENOTFOUND, without a message (exit 1, silently), when no row
+ * matched.  Every list-like function decides "nothing matched" here.
+ */
+int ipp_store_write_matches(struct ipp_store *s, sqlite3_stmt *st,
+    struct ipp_tsv_writer *w, long *count, char **errp);
+
+/*
  * Steps a bound statement once and resets it: *value gets column 0 of
  * its first row as an integer, or 0 when there is no row.  what names
  * the lookup in an error.
@@ -81,6 +100,9 @@ int ipp_store_first_int(struct ipp_store *s, sqlite3_stmt *st,
 
 /* Rows changed by the last statement. */
 int ipp_store_changes(struct ipp_store *s);
+
+/* The id (rowid) of the row the last INSERT added. */
+int64_t ipp_store_last_id(struct ipp_store *s);
 
 /* Runs sql (no rows expected). */
 int ipp_store_exec(struct ipp_store *s, const char *sql, char **errp);

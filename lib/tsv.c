@@ -539,7 +539,7 @@ ipp_tsv_reader_close(struct ipp_tsv_reader *r)
 }
 
 size_t
-ipp_tsv_columns(const struct ipp_tsv_reader *r)
+ipp_tsv_ncolumns(const struct ipp_tsv_reader *r)
 {
 	return r->ncols;
 }

@@ -40,7 +40,7 @@ int ipp_tsv_reader_open(struct ipp_tsv_reader **rp, FILE *fp,
 void ipp_tsv_reader_close(struct ipp_tsv_reader *r);
 
 /* Number of columns, and the index of a column by name (-1 when absent). */
-size_t ipp_tsv_columns(const struct ipp_tsv_reader *r);
+size_t ipp_tsv_ncolumns(const struct ipp_tsv_reader *r);
 const char *ipp_tsv_column_name(const struct ipp_tsv_reader *r, size_t i);
 int ipp_tsv_column(const struct ipp_tsv_reader *r, const char *name);
 

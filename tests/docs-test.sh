@@ -7,7 +7,9 @@
 # usage line as `Cm word`, any other word as `Cm word` or `Ar word`); when
 # ipp(7) does not list it with `Xr NAME 1`; when man/ipp.7 or man/ipp-tsv.5
 # is missing; or when `mandoc -Tlint -Wwarning` has anything to say about
-# a page.  Prints TAP lines and a summary.
+# a page; or when a settings table of a man page and the settings of a
+# fresh store differ (tests/docs-settings.sh).  Prints TAP lines and a
+# summary.
 #
 # Usage, from the repository root: IPP_BIN=build/bin sh tests/docs-test.sh
 
@@ -296,6 +298,9 @@ else
 	not_ok "make install failed"
 	sed 's/^/#   /' "$tmp/install.out"
 fi
+
+# Every man page's settings table against a fresh store's settings.
+. "$(dirname "$0")/docs-settings.sh"
 
 if command -v mandoc >/dev/null 2>&1; then
 	for page in man/*.[1-9]; do

@@ -261,7 +261,7 @@ refuses 5 'sign|session|login' "without a session" \
 # ---- Usage ----
 refuses 2 'add takes no operands' "an operand to add" \
     add_with other extra
-refuses 2 "unrecognized option '--colour=red'" "an unknown option" \
+refuses 2 "add: no such option: '--colour=red'" "an unknown option" \
     add_with other --colour=red
 
 done_testing

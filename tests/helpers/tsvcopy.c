@@ -19,7 +19,7 @@
 static int
 copy(struct ipp_tsv_reader *r, struct ipp_tsv_writer *w, char **errp)
 {
-	size_t i, n = ipp_tsv_columns(r);
+	size_t i, n = ipp_tsv_ncolumns(r);
 	int rc;
 
 	while ((rc = ipp_tsv_next(r, errp)) == 1) {
@@ -45,7 +45,7 @@ main(void)
 
 	if ((rc = ipp_tsv_reader_open(&r, stdin, "<stdin>", &err)) != IPP_OK)
 		goto out;
-	n = ipp_tsv_columns(r);
+	n = ipp_tsv_ncolumns(r);
 	if ((names = calloc(n, sizeof(*names))) == NULL) {
 		rc = ipp_error(&err, IPP_ESYS, "out of memory");
 		goto out;

@@ -256,9 +256,9 @@ test_handler_only_once(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(ipp_account_init(f->store, "h@example.com",
+	assert_int_equal(ipp_account_first_handler(f->store, "h@example.com",
 	    "handler pass", &f->err), IPP_OK);
-	assert_int_equal(ipp_account_init(f->store, "h2@example.com",
+	assert_int_equal(ipp_account_first_handler(f->store, "h2@example.com",
 	    "handler pass", &f->err), IPP_EREFUSED);
 	assert_non_null(strstr(f->err, "already has a case handler"));
 }
@@ -281,6 +281,15 @@ test_decide_needs_handler_and_pending(void **state)
 	    &f->err), IPP_EUSAGE);
 	assert_int_equal(ipp_account_decide(f->store, &handler, 9999, 1, NULL,
 	    &f->err), IPP_ENOTFOUND);
+	/* A handler has no identity to decide: no such account. */
+	assert_int_equal(ipp_account_first_handler(f->store, "h@example.com",
+	    "handler pass", &f->err), IPP_OK);
+	assert_int_equal(ipp_account_find(f->store, "h@example.com",
+	    &handler.account_id, &f->err), IPP_OK);
+	assert_true(handler.account_id > 0);
+	assert_int_equal(ipp_account_decide(f->store, &handler,
+	    handler.account_id, 1, NULL, &f->err), IPP_ENOTFOUND);
+	assert_non_null(strstr(f->err, "no account"));
 }
 
 static void
@@ -310,6 +319,23 @@ test_history_is_private(void **state)
 	free(buf);
 }
 
+/* A5: a rejection needs a reason; an approval needs none. */
+static void
+test_check_decision(void **state)
+{
+	char *err = NULL;
+
+	assert_int_equal(ipp_account_check_decision(1, NULL, &err), IPP_OK);
+	assert_null(err);
+	assert_int_equal(ipp_account_check_decision(0, "blurred", &err),
+	    IPP_OK);
+	assert_int_equal(ipp_account_check_decision(0, NULL, &err),
+	    IPP_EUSAGE);
+	assert_string_equal(err, "a rejection needs a reason (rule A5)");
+	assert_int_equal(ipp_account_check_decision(0, "", &err), IPP_EUSAGE);
+	free(err);
+}
+
 int
 main(void)
 {
@@ -334,6 +360,7 @@ main(void)
 		    test_decide_needs_handler_and_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_is_private, setup,
 		    teardown),
+		cmocka_unit_test(test_check_decision),
 	};
 
 	return cmocka_run_group_tests_name("account", tests, NULL, NULL);

@@ -53,7 +53,7 @@ add_ipr(struct ctx *c, const char *label, const char *jurisdiction,
 	    registered ? "trademark" : "copyright", registered,
 	    registered ? label : "", jurisdiction, expires);
 	exec_sql(c, sql);
-	return sqlite3_last_insert_rowid(ipp_store_db(c->fx.store));
+	return ipp_store_last_id(c->fx.store);
 }
 
 static int

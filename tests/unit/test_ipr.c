@@ -41,7 +41,7 @@ add_account(struct ctx *c, const char *email, const char *role,
 	    email, email, role, category, owner);
 	assert_int_equal(sqlite3_exec(ipp_store_db(c->fx.store), sql, NULL,
 	    NULL, NULL), SQLITE_OK);
-	return sqlite3_last_insert_rowid(ipp_store_db(c->fx.store));
+	return ipp_store_last_id(c->fx.store);
 }
 
 static int

@@ -369,7 +369,7 @@ test_csv_header_names(void **state)
 	in_open_ok(&in, "in.csv",
 	    " Listing URL ,Platform-Name,REGION,\"ipr_id\",Reason Code 2\n"
 	    "u,p,r,i,c\n");
-	assert_int_equal(ipp_records_columns(in.r), 5);
+	assert_int_equal(ipp_records_ncolumns(in.r), 5);
 	assert_string_equal(ipp_records_column_name(in.r, 0), "listing_url");
 	assert_string_equal(ipp_records_column_name(in.r, 1), "platform_name");
 	assert_string_equal(ipp_records_column_name(in.r, 2), "region");
@@ -434,7 +434,7 @@ test_csv_wide_header(void **state)
 		in_open(&in, "in.csv", text);
 		if (n == 4096) {
 			fx_assert_ok(in.rc, in.err);
-			assert_int_equal(ipp_records_columns(in.r), 4096);
+			assert_int_equal(ipp_records_ncolumns(in.r), 4096);
 			assert_int_equal(ipp_records_column(in.r, "c04095"),
 			    4095);
 		} else {
@@ -610,7 +610,7 @@ test_tsv_by_suffix(void **state)
 		/* No tab in the header: only the suffix says TSV. */
 		in_open_ok(&in, names[i], "url\nhttps://a.example/1\n\\N\n\n");
 		assert_false(ipp_records_is_csv(in.r));
-		assert_int_equal(ipp_records_columns(in.r), 1);
+		assert_int_equal(ipp_records_ncolumns(in.r), 1);
 		next_ok(&in);
 		assert_field(&in, "url", "https://a.example/1");
 		next_ok(&in);
@@ -625,7 +625,7 @@ test_tsv_by_suffix(void **state)
 
 	/* A comma in a .tsv is just a byte. */
 	in_open_ok(&in, "in.tsv", "a\tb\n1,2\t\\N\n");
-	assert_int_equal(ipp_records_columns(in.r), 2);
+	assert_int_equal(ipp_records_ncolumns(in.r), 2);
 	next_ok(&in);
 	assert_field(&in, "a", "1,2");
 	assert_field(&in, "b", NULL);

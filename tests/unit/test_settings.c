@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http.h"
 #include "settings.h"
 #include "tsv.h"
 #include "fixtures.h"
@@ -29,6 +30,41 @@ test_integer_defaults(void **state)
 	assert_int_equal(get_int(fx, "password_min_length"), 8); /* A4 */
 	assert_int_equal(get_int(fx, "session_hours"), 24);	/* A4 */
 	assert_int_equal(get_int(fx, "doc_max_bytes"), 10485760); /* D2 */
+}
+
+/*
+ * The live checks' built-in limits (lib/http.c, used without a store)
+ * are what a new store is given, value and range: the migration that
+ * seeds the store cannot drift from the one list in http.c.
+ */
+static void
+test_http_defaults_agree(void **state)
+{
+	struct fx *fx = *state;
+	const struct ipp_http_setting *st;
+	struct ipp_http_options o;
+	char sql[160];
+	size_t i;
+
+	assert_int_equal(ipp_http_nsettings, 6);
+	ipp_http_builtin(&o);
+	assert_int_equal(o.concurrency, 32);
+	for (i = 0; i < ipp_http_nsettings; i++) {
+		st = &ipp_http_settings[i];
+		assert_int_equal(get_int(fx, st->name), st->value);
+		snprintf(sql, sizeof(sql), "SELECT minimum FROM settings"
+		    " WHERE name = '%s'", st->name);
+		assert_int_equal(fx_query_int(fx->store, sql), st->minimum);
+		snprintf(sql, sizeof(sql), "SELECT maximum FROM settings"
+		    " WHERE name = '%s'", st->name);
+		assert_int_equal(fx_query_int(fx->store, sql), st->maximum);
+		assert_int_equal(st->is_long ?
+		    *(long *)(void *)((char *)&o + st->offset) :
+		    *(int *)(void *)((char *)&o + st->offset), st->value);
+	}
+	assert_int_equal(fx_query_int(fx->store, "SELECT count(*) FROM"
+	    " settings WHERE name LIKE 'http\\_%' ESCAPE '\\'"),
+	    (int64_t)ipp_http_nsettings);
 }
 
 static void
@@ -236,6 +272,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_integer_defaults,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_http_defaults_agree,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_text_defaults,
 		    fx_setup, fx_teardown),

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "tsv.h"
 #include "fixtures.h"
 #include "banned.h"
 
@@ -275,6 +276,42 @@ test_commit_keeps(void **state)
 	ipp_store_close(other);
 }
 
+/* ipp_store_end commits on IPP_OK and rolls back on anything else. */
+static void
+test_end(void **state)
+{
+	static const char ins[] = "INSERT INTO documents VALUES (?, 'image/png',"
+	    " 1, 't1')";
+	struct fx *fx = *state;
+	char *err = NULL;
+
+	fx_assert_ok(ipp_store_begin(fx->store, &err), err);
+	fx_assert_ok(ipp_store_run(fx->store, ins, "cannot add", &err, "t",
+	    "aa"), err);
+	fx_assert_ok(ipp_store_end(fx->store, IPP_OK, &err), err);
+	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_db(fx->store)),
+	    0);
+	fx_assert_ok(ipp_store_begin(fx->store, &err), err);
+	fx_assert_ok(ipp_store_run(fx->store, ins, "cannot add", &err, "t",
+	    "bb"), err);
+	assert_int_equal(ipp_store_end(fx->store, IPP_EREFUSED, &err),
+	    IPP_EREFUSED);
+	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_db(fx->store)),
+	    0);
+	assert_int_equal(fx_query_int(fx->store, "SELECT count(*) FROM"
+	    " documents"), 1);
+	assert_int_equal(fx_query_int(fx->store, "SELECT count(*) FROM"
+	    " documents WHERE sha256 = 'aa'"), 1);
+	/* A failed statement's error passes through, and nothing stays. */
+	fx_assert_ok(ipp_store_begin(fx->store, &err), err);
+	assert_int_equal(ipp_store_end(fx->store, ipp_store_run(fx->store, ins,
+	    "cannot add", &err, "t", "aa"), &err), IPP_ESTORE);
+	fx_assert_contains(err, "cannot add");
+	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_db(fx->store)),
+	    0);
+	free(err);
+}
+
 /* BEGIN IMMEDIATE: the write lock is taken at begin, not at first write. */
 static void
 test_begin_is_immediate(void **state)
@@ -402,6 +439,8 @@ test_run_and_changes(void **state)
 	fx_assert_ok(ipp_store_run(fx->store, upd, "cannot touch", &err, "t",
 	    "t2"), err);
 	assert_int_equal(ipp_store_changes(fx->store), 2);
+	assert_int_equal(ipp_store_last_id(fx->store), fx_query_int(fx->store,
+	    "SELECT rowid FROM documents WHERE sha256 = 'bb'"));
 	v = fx_query_text(fx->store, "SELECT group_concat(created_at)"
 	    " FROM documents");
 	assert_string_equal(v, "t2,t2");
@@ -442,6 +481,41 @@ test_column_dup(void **state)
 	free(a);
 }
 
+static void
+test_write_matches(void **state)
+{
+	static const char sql[] = "SELECT sha256 FROM documents"
+	    " WHERE sha256 LIKE ? ORDER BY sha256";
+	struct fx *fx = *state;
+	struct ipp_tsv_writer *w;
+	const char *const col[] = { "sha256" };
+	sqlite3_stmt *st;
+	char *err = NULL, *buf = NULL;
+	size_t len = 0;
+	long n = -1;
+	FILE *out = open_memstream(&buf, &len);
+
+	fx_assert_ok(ipp_store_run(fx->store, "INSERT INTO documents"
+	    " VALUES (?, 'image/png', 1, 't1')", "cannot add", &err, "t",
+	    "ab"), err);
+	fx_assert_ok(ipp_tsv_writer_open(&w, out, col, 1, &err), err);
+	fx_assert_ok(ipp_store_stmt(fx->store, sql, &st, &err), err);
+	ipp_store_bind_text(st, 1, "a%");
+	fx_assert_ok(ipp_store_write_matches(fx->store, st, w, &n, &err), err);
+	assert_int_equal(n, 1);
+	/* Nothing matched: IPP_ENOTFOUND, and no message. */
+	fx_assert_ok(ipp_store_stmt(fx->store, sql, &st, &err), err);
+	ipp_store_bind_text(st, 1, "z%");
+	assert_int_equal(ipp_store_write_matches(fx->store, st, w, &n, &err),
+	    IPP_ENOTFOUND);
+	assert_int_equal(n, 0);
+	assert_null(err);
+	fx_assert_ok(ipp_tsv_writer_close(w, &err), err);
+	fclose(out);
+	assert_string_equal(buf, "sha256\nab\n");
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -467,6 +541,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_begin_is_immediate,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_statement_cache,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_write_matches,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_end,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_statement_bindings_cleared,
 		    fx_setup, fx_teardown),

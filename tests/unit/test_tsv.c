@@ -309,7 +309,7 @@ test_header_and_columns(void **state)
 	int i = 99;
 
 	r = reader(in, sizeof(in) - 1, &fp);
-	assert_int_equal(ipp_tsv_columns(r), 4);
+	assert_int_equal(ipp_tsv_ncolumns(r), 4);
 	assert_string_equal(ipp_tsv_column_name(r, 0), "account_id");
 	assert_string_equal(ipp_tsv_column_name(r, 3), "extra_2");
 	assert_null(ipp_tsv_column_name(r, 4));
@@ -350,7 +350,7 @@ test_header_only_and_no_newline(void **state)
 
 	/* The header alone, without its LF: no records. */
 	r = reader("only", 4, &fp);
-	assert_int_equal(ipp_tsv_columns(r), 1);
+	assert_int_equal(ipp_tsv_ncolumns(r), 1);
 	assert_string_equal(ipp_tsv_column_name(r, 0), "only");
 	assert_int_equal(ipp_tsv_next(r, &err), 0);
 	reader_done(r, fp);
