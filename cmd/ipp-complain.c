@@ -231,6 +231,10 @@ file_or_check(struct cmd *c, const char *name, int argc, char **argv,
 	i = cmd_parse(c, name, argc, argv, new_longs, take_new, &o);
 	o.q.evidence = o.evidence;
 	o.q.nevidence = o.nevidence;
+	if ((rc = ipp_complaint_check_region(o.q.region, &c->err)) != IPP_OK) {
+		free(o.evidence);
+		return cmd_fail(c, rc);
+	}
 	rc = i < argc ? ipp_probe_read_args(argv + i, (size_t)(argc - i), &urls,
 	    &nurls, &c->err) : ipp_probe_read(stdin, "<stdin>", &urls, &nurls,
 	    &c->err);
@@ -544,7 +548,8 @@ run_form(struct cmd *c, int argc, char **argv)
 	i = cmd_parse(c, "form", argc, argv, longs, take_form, &r);
 	r.urls = argv + i;
 	r.nurls = (size_t)(argc - i);
-	if ((rc = cmd_open_store(c, 0)) == IPP_OK)
+	if ((rc = ipp_complaint_check_region(r.region, &c->err)) == IPP_OK &&
+	    (rc = cmd_open_store(c, 0)) == IPP_OK)
 		rc = ipp_notice_file(c->store, &r, &id, &c->err);
 	if (rc != IPP_OK)
 		return cmd_fail(c, rc);

@@ -166,6 +166,22 @@ check_ramp(struct ipp_store *s, const struct ipp_auth *who, size_t nurls,
 }
 
 int
+ipp_complaint_check_region(const char *region, char **errp)
+{
+	const char *p;
+
+	if (region == NULL)
+		return IPP_OK;
+	for (p = region; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p != '\0')
+		return IPP_OK;
+	return ipp_error(errp, IPP_EUSAGE, "an empty region: lazada takes "
+	    "sg, id, my, th, ph or vn, the other platforms no region at all "
+	    "(rule C1)");
+}
+
+int
 ipp_complaint_check_group(struct ipp_store *s, const struct ipp_auth *who,
     const struct ipp_complaint_request *q, struct ipp_complaint_checked *c, char **errp)
 {
@@ -173,7 +189,8 @@ ipp_complaint_check_group(struct ipp_store *s, const struct ipp_auth *who,
 	int64_t now;
 	int rc;
 
-	if ((rc = ipp_account_require_verified(who, errp)) != IPP_OK)
+	if ((rc = ipp_complaint_check_region(q->region, errp)) != IPP_OK ||
+	    (rc = ipp_account_require_verified(who, errp)) != IPP_OK)
 		return rc;
 	if (q->platform == NULL || !ipp_url_platform_valid(q->platform,
 	    q->region))

@@ -94,6 +94,12 @@ struct ipp_complaint_item {
 	const struct ipp_url	*url;		/* parsed */
 };
 
+/*
+ * C1: a region given empty (or blank) is a usage error on every
+ * platform, decided before the store is opened; NULL is no region.
+ */
+int ipp_complaint_check_region(const char *region, char **errp);
+
 /* A5, C1-C4, C7, I7, C10: everything but the URLs and their count. */
 int ipp_complaint_check_group(struct ipp_store *s, const struct ipp_auth *who,
     const struct ipp_complaint_request *q, struct ipp_complaint_checked *c,
