@@ -223,6 +223,16 @@ ipp_complaint_check_group(struct ipp_store *s, const struct ipp_auth *who,
 		    "reasons --type %s --target %s' (rule C4)", c->reason.code,
 		    c->reason.ipr_type, c->reason.target, c->ipr.type,
 		    q->target, c->ipr.type, q->target);
+	/* A patent code names the kind of patent it is for (I5). */
+	if (c->reason.kind[0] != '\0' &&
+	    strcmp(c->reason.kind, c->ipr.kind) != 0)
+		return ipp_error(errp, IPP_EREFUSED, "reason '%s' is for a%s "
+		    "%s patent, and IPR %lld is a%s %s patent: see "
+		    "'ipp-complain reasons --type patent' (rule C4)",
+		    c->reason.code, c->reason.kind[0] == 'i' ? "n" : "",
+		    c->reason.kind, (long long)c->ipr.ipr_id,
+		    c->ipr.kind[0] == 'i' ? "n" : "", c->ipr.kind[0] ?
+		    c->ipr.kind : "unknown");
 	if ((rc = check_supplement(s, q->supplement, errp)) != IPP_OK ||
 	    (rc = ipp_clock_now(&now, errp)) != IPP_OK)
 		return rc;

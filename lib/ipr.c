@@ -1463,7 +1463,7 @@ ipp_ipr_backing(struct ipp_store *s, const struct ipp_auth *who,
     const char *id_or_label, struct ipp_ipr_backing *b, char **errp)
 {
 	static const char sql[] = "SELECT type, registered, jurisdiction,"
-	    " expires, state, account_id FROM iprs WHERE ipr_id = ?";
+	    " expires, state, account_id, kind FROM iprs WHERE ipr_id = ?";
 	char today[11], now[IPP_TIME_LEN + 1], expires[11] = "", state[16];
 	sqlite3_stmt *st;
 	int rc, own = 0;
@@ -1491,6 +1491,9 @@ ipp_ipr_backing(struct ipp_store *s, const struct ipp_auth *who,
 		snprintf(state, sizeof(state), "%s",
 		    (const char *)sqlite3_column_text(st, 4));
 		own = sqlite3_column_int64(st, 5) == who->account_id;
+		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+			snprintf(b->kind, sizeof(b->kind), "%s",
+			    (const char *)sqlite3_column_text(st, 6));
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)

@@ -91,6 +91,7 @@ struct ipp_ipr_backing {
 	char	 type[16];		/* I1 type */
 	int	 registered;		/* 0: unregistered copyright (I4) */
 	char	 jurisdiction[4];	/* ISO code, "" when none */
+	char	 kind[16];		/* a patent's (I5), "" otherwise */
 };
 
 /*
