@@ -1,7 +1,8 @@
 /*
  * Rules half kept until issue 8, through the library: an empty region
  * (C1), the form's Lazada region (C1, C5, C12), the catalog kept whole
- * by reasons --load (C4, C8), and the patent's kind (C4, I5).
+ * by reasons --load (C4, C8), the patent's kind (C4, I5), and I3's
+ * answers stored with the IPR.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include "curl_dl.h"
 #include "doc.h"
 #include "err.h"
+#include "ipr.h"
 #include "mail.h"
 #include "notice.h"
 #include "reason.h"
@@ -298,6 +300,56 @@ test_patent_kind(void **state)
 	    PT_DES, IPP_EREFUSED, "its kind stays 'invention', not 'design'");
 }
 
+/* I3: the answers stored; an assignment stands for an authorisation. */
+static void
+test_answers(void **state)
+{
+	struct ctx *c = *state;
+	char *pdf = fx_path(c->fx.dir, "deed.pdf");
+	struct ipp_ipr_input in = { .type = "trademark", .name = "ACME",
+		.number = "T-1", .registrant = "Someone Else GmbH",
+		.jurisdiction = "CN", .expires = "2030-01-01", .classes = "25",
+		.brand = "Acme" };
+	int64_t id = 0;
+	int rc;
+
+	fx_write_pdf(pdf);
+	in.docs[IPP_IPR_CERTIFICATE] = pdf;
+	assert_string_equal(ipp_ipr_question_name(IPP_IPR_WAS_ASSIGNED),
+	    "was_assigned");
+	assert_null(ipp_ipr_question_name(IPP_IPR_NQUESTIONS));
+	assert_int_equal(ipp_ipr_add(c->fx.store, &c->who, &in, &id, &c->err),
+	    IPP_EREFUSED);
+	fx_assert_contains(c->err, "or the record of its assignment to the "
+	    "owner");
+	in.answers[IPP_IPR_WAS_ASSIGNED] = "yes";
+	assert_int_equal(ipp_ipr_add(c->fx.store, &c->who, &in, &id, &c->err),
+	    IPP_EREFUSED);
+	fx_assert_contains(c->err, "was_assigned: yes needs the assigned "
+	    "document (rule I3)");
+	in.docs[IPP_IPR_ASSIGNED] = pdf;
+	in.answers[IPP_IPR_WAS_RENEWED] = "No";
+	rc = ipp_ipr_add(c->fx.store, &c->who, &in, &id, &c->err);
+	fx_assert_ok(rc, c->err);
+	assert_int_equal(fx_query_int(c->fx.store, "SELECT count(*) FROM iprs"
+	    " WHERE was_assigned = 'yes' AND was_renewed = 'no'"
+	    " AND was_altered = 'no'"), 1);
+	/* Answered no, the assignment no longer stands for anything. */
+	memset(&in, 0, sizeof(in));
+	in.answers[IPP_IPR_WAS_ASSIGNED] = "no";
+	assert_int_equal(ipp_ipr_edit(c->fx.store, &c->who, id, &in, &c->err),
+	    IPP_EREFUSED);
+	fx_assert_contains(c->err, "is not the account's owner");
+	in.registrant = "Acme";
+	rc = ipp_ipr_edit(c->fx.store, &c->who, id, &in, &c->err);
+	fx_assert_ok(rc, c->err);
+	assert_int_equal(fx_query_int(c->fx.store, "SELECT count(*) FROM"
+	    " ipr_documents WHERE role = 'assigned'"), 0);
+	assert_int_equal(fx_query_int(c->fx.store, "SELECT count(*) FROM iprs"
+	    " WHERE was_assigned = 'no'"), 4);
+	free(pdf);
+}
+
 int
 main(void)
 {
@@ -314,6 +366,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_patent_kind, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_answers, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
