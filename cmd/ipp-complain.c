@@ -223,7 +223,8 @@ file_or_check(struct cmd *c, const char *name, int argc, char **argv,
 	struct new_options o;
 	struct ipp_auth who;
 	char **urls = NULL;
-	size_t nurls = 0;
+	const char *p;
+	size_t nurls = 0, len;
 	int rc, rc2, i;
 
 	memset(&o, 0, sizeof(o));
@@ -247,8 +248,10 @@ file_or_check(struct cmd *c, const char *name, int argc, char **argv,
 		rc = ipp_complaint_file(c->store, &who, &o.q, dry_run,
 		    isatty(STDERR_FILENO) ? show_progress : NULL,
 		    (void *)c->prog, &out, &c->err);
-	if (out.warning != NULL)
-		fprintf(stderr, "%s: warning: %s\n", c->prog, out.warning);
+	for (p = out.warning; p != NULL && *p != '\0'; p += len + (p[len] != 0)) {
+		len = strcspn(p, "\n");
+		fprintf(stderr, "%s: warning: %.*s\n", c->prog, (int)len, p);
+	}
 	if (out.nurls > 0 && (rc2 = cmd_write_tsv(c,
 	    ipp_complaint_verdict_columns, ipp_complaint_verdict_ncolumns,
 	    verdict_rows, &out)) != IPP_OK && rc == IPP_OK)
@@ -326,6 +329,16 @@ import_refusal(void *arg, const char *file, unsigned long line,
 	print_refusal((void *)io->c->prog, file, line, message);
 }
 
+static void
+import_warning(void *arg, const char *file, unsigned long line,
+    const char *message)
+{
+	struct import_output *io = arg;
+
+	fprintf(stderr, "%s: %s:%lu: warning: %s\n", io->c->prog, file, line,
+	    message);
+}
+
 static int
 run_import(struct cmd *c, int argc, char **argv)
 {
@@ -366,6 +379,7 @@ run_import(struct cmd *c, int argc, char **argv)
 	o.basedir = from_stdin ? "." : dirname(copy);
 	o.progress = isatty(STDERR_FILENO) ? show_progress : NULL;
 	o.progress_arg = (void *)c->prog;
+	o.on_warning = import_warning;
 	if ((rc = ipp_tsv_writer_open(&io.w, stdout, columns, 7, &c->err)))
 		goto out;
 	rc = ipp_bulk_import(c->store, &who, fp, from_stdin ? "<stdin>" :

@@ -245,6 +245,16 @@ ipp_complaint_check_group(struct ipp_store *s, const struct ipp_auth *who,
 	return IPP_OK;
 }
 
+char *
+ipp_complaint_other_warning(const struct ipp_complaint_checked *c)
+{
+	if (strcmp(c->ipr.type, "other") != 0)
+		return NULL;
+	return ipp_strdup_printf("IPR %lld is a right of type other, and such "
+	    "rights often fail: discuss enforcing it with the platform before "
+	    "you rely on this complaint (rule I6)", (long long)c->ipr.ipr_id);
+}
+
 int
 ipp_complaint_check_size(struct ipp_store *s, const struct ipp_auth *who,
     size_t nurls, int force, char **errp)
@@ -456,6 +466,7 @@ ipp_complaint_file(struct ipp_store *s, const struct ipp_auth *who,
     struct ipp_complaint_outcome *out, char **errp)
 {
 	struct ipp_complaint_checked c;
+	char *other, *joined;
 	size_t passing;
 	int rc;
 
@@ -468,6 +479,14 @@ ipp_complaint_file(struct ipp_store *s, const struct ipp_auth *who,
 		out->warning = ipp_strdup_printf("'%s' is a counterfeit reason "
 		    "and no evidence is attached (--evidence): complaints with "
 		    "evidence are decided faster (rule C7)", c.reason.code);
+	if ((other = ipp_complaint_other_warning(&c)) != NULL) {
+		joined = out->warning == NULL ? other : ipp_strdup_printf(
+		    "%s\n%s", out->warning, other);
+		if (joined != other)
+			free(other);
+		free(out->warning);
+		out->warning = joined;
+	}
 	if (dry_run) {
 		/* A preflight says what filing would refuse, even with
 		 * --drop-bad. */

@@ -1,8 +1,9 @@
 /*
  * Rules half kept until issue 8, through the library: an empty region
  * (C1), the form's Lazada region (C1, C5, C12), the catalog kept whole
- * by reasons --load (C4, C8), the patent's kind (C4, I5), and I3's
- * answers stored with the IPR.
+ * by reasons --load (C4, C8), the patent's kind (C4, I5), I3's
+ * answers stored with the IPR, and the warning a right of type other
+ * draws (I6).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "bulk.h"
 #include "complaint.h"
 #include "curl_dl.h"
 #include "doc.h"
@@ -350,6 +352,65 @@ test_answers(void **state)
 	free(pdf);
 }
 
+static void
+count_warning(void *arg, const char *file, unsigned long line,
+    const char *message)
+{
+	(void)file;
+	assert_non_null(strstr(message, "(rule I6)"));
+	assert_true(line == 2 || line == 4);
+	(*(int *)arg)++;
+}
+
+/* I6: one warning a complaint, filed all the same. */
+static void
+test_other_warning(void **state)
+{
+	struct ctx *c = *state;
+	char *one[1] = { "https://item.taobao.com/item.htm?id=77" };
+	struct ipp_complaint_request q = {
+		.platform = "taobao", .ipr = "ot", .target = "listing",
+		.reason = "ot-fake", .urls = one, .nurls = 1,
+		.supplement = "A court found the listing's get-up unfair.",
+	};
+	struct ipp_complaint_outcome out;
+	struct ipp_bulk_options o = { .basedir = c->fx.dir, .force = 1 };
+	struct ipp_bulk_result res;
+	const char rows[] = "url,platform,ipr,target,reason,supplement\n"
+	    "https://item.taobao.com/item.htm?id=1,taobao,ot,listing,"
+	    "ot-court-judgement,A court found the get-up unfair.\n"
+	    "https://item.taobao.com/item.htm?id=2,taobao,cn,listing,"
+	    "tm-mark-in-text,A court found the get-up unfair.\n"
+	    "https://item.taobao.com/item.htm?id=3,taobao,ot,listing,"
+	    "ot-unfair-competition,A court found the get-up unfair.\n";
+	FILE *fp;
+	int64_t ot = add_ipr(c, "ot", "other", NULL);
+	int n = 0, rc;
+
+	/* A high-priority code of type other: both warnings, one a line. */
+	load(c, HEAD OT_COURT "ot-unfair-competition\tother\tlisting\tU\tU."
+	    "\tnormal\t\n" "ot-fake\tother\tlisting\tFake\tF.\thigh\t\n"
+	    TM_TEXT, IPP_OK, NULL);
+	rc = ipp_complaint_file(c->fx.store, &c->who, &q, 0, NULL, NULL, &out,
+	    &c->err);
+	fx_assert_ok(rc, c->err);
+	assert_true(out.complaint_id > 0);
+	fx_assert_contains(out.warning, "(rule C7)\nIPR ");
+	fx_assert_contains(out.warning, "is a right of type other");
+	assert_null(strchr(strchr(out.warning, '\n') + 1, '\n'));
+	ipp_complaint_outcome_free(&out);
+	assert_true(ot > 0);
+	/* Import: once for each complaint under the right, none else. */
+	assert_non_null(fp = fmemopen((void *)rows, sizeof(rows) - 1, "r"));
+	o.on_warning = count_warning;
+	rc = ipp_bulk_import(c->fx.store, &c->who, fp, "rows.csv", &o, NULL,
+	    NULL, &n, &res, &c->err);
+	fclose(fp);
+	fx_assert_ok(rc, c->err);
+	assert_int_equal(res.complaints, 3);
+	assert_int_equal(n, 2);
+}
+
 int
 main(void)
 {
@@ -367,6 +428,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_patent_kind, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_answers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_warning, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
