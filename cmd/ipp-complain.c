@@ -219,7 +219,8 @@ file_or_check(struct cmd *c, const char *name, int argc, char **argv,
 	struct new_options o;
 	struct ipp_auth who;
 	char **urls = NULL;
-	size_t nurls = 0;
+	const char *p;
+	size_t nurls = 0, len;
 	int rc, rc2, i;
 
 	memset(&o, 0, sizeof(o));
@@ -227,6 +228,10 @@ file_or_check(struct cmd *c, const char *name, int argc, char **argv,
 	i = cmd_parse(c, name, argc, argv, new_longs, take_new, &o);
 	o.q.evidence = o.evidence;
 	o.q.nevidence = o.nevidence;
+	if ((rc = ipp_complaint_check_region(o.q.region, &c->err)) != IPP_OK) {
+		free(o.evidence);
+		return cmd_fail(c, rc);
+	}
 	rc = i < argc ? ipp_probe_read_args(argv + i, (size_t)(argc - i), &urls,
 	    &nurls, &c->err) : ipp_probe_read(stdin, "<stdin>", &urls, &nurls,
 	    &c->err);
@@ -239,8 +244,10 @@ file_or_check(struct cmd *c, const char *name, int argc, char **argv,
 		rc = ipp_complaint_file(c->store, &who, &o.q, dry_run,
 		    isatty(STDERR_FILENO) ? show_progress : NULL,
 		    (void *)c->prog, &out, &c->err);
-	if (out.warning != NULL)
-		fprintf(stderr, "%s: warning: %s\n", c->prog, out.warning);
+	for (p = out.warning; p != NULL && *p != '\0'; p += len + (p[len] != 0)) {
+		len = strcspn(p, "\n");
+		fprintf(stderr, "%s: warning: %.*s\n", c->prog, (int)len, p);
+	}
 	if (out.nurls > 0 && (rc2 = cmd_write_tsv(c,
 	    ipp_complaint_verdict_columns, ipp_complaint_verdict_ncolumns,
 	    verdict_rows, &out)) != IPP_OK && rc == IPP_OK)
@@ -310,6 +317,16 @@ import_refusal(void *arg, const char *file, unsigned long line,
 	cmd_refusal(io->c, file, line, message);
 }
 
+static void
+import_warning(void *arg, const char *file, unsigned long line,
+    const char *message)
+{
+	struct import_output *io = arg;
+
+	fprintf(stderr, "%s: %s:%lu: warning: %s\n", io->c->prog, file, line,
+	    message);
+}
+
 static int
 run_import(struct cmd *c, int argc, char **argv)
 {
@@ -340,6 +357,7 @@ run_import(struct cmd *c, int argc, char **argv)
 	o.basedir = in.dir;
 	o.progress = isatty(STDERR_FILENO) ? show_progress : NULL;
 	o.progress_arg = (void *)c->prog;
+	o.on_warning = import_warning;
 	if ((rc = ipp_tsv_writer_open(&io.w, stdout, columns, 7, &c->err)))
 		goto out;
 	rc = ipp_bulk_import(c->store, &who, in.fp, in.name, &o,
@@ -517,7 +535,8 @@ run_form(struct cmd *c, int argc, char **argv)
 	i = cmd_parse(c, "form", argc, argv, longs, take_form, &r);
 	r.urls = argv + i;
 	r.nurls = (size_t)(argc - i);
-	if ((rc = cmd_open_store(c, 0)) == IPP_OK)
+	if ((rc = ipp_complaint_check_region(r.region, &c->err)) == IPP_OK &&
+	    (rc = cmd_open_store(c, 0)) == IPP_OK)
 		rc = ipp_notice_file(c->store, &r, &id, &c->err);
 	if (rc == IPP_OK) {
 		snprintf(id_text, sizeof(id_text), "%lld", (long long)id);

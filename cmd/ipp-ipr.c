@@ -29,7 +29,8 @@ static int run_fail(struct cmd *, int, char **);
 	"[--kind kind] [--description text] [--certificate file] " \
 	"[--statement file] [--evaluation-report file] [--basis file] " \
 	"[--renewed file] [--assigned file] [--altered file] " \
-	"[--authorization file]"
+	"[--was-renewed yes|no] [--was-assigned yes|no] " \
+	"[--was-altered yes|no] [--authorization file]"
 
 static const struct cmd_command commands[] = {
 	{ "add", run_add, "add --type type [--unregistered] " IPR_OPTIONS },
@@ -45,8 +46,9 @@ static const struct cmd_command commands[] = {
 	{ "fail", run_fail, "fail --reason reason [ipr_id ...]" },
 };
 
-/* Option values at or above this are document roles. */
+/* Option values at or above this are document roles, and I3's answers. */
 #define DOC_OPTION 1000
+#define ANSWER_OPTION 2000
 
 static const struct option ipr_longs[] = {
 	{ "type", required_argument, NULL, 't' },
@@ -73,6 +75,12 @@ static const struct option ipr_longs[] = {
 	{ "altered", required_argument, NULL, DOC_OPTION + IPP_IPR_ALTERED },
 	{ "authorization", required_argument, NULL,
 	    DOC_OPTION + IPP_IPR_AUTHORIZATION },
+	{ "was-renewed", required_argument, NULL,
+	    ANSWER_OPTION + IPP_IPR_WAS_RENEWED },
+	{ "was-assigned", required_argument, NULL,
+	    ANSWER_OPTION + IPP_IPR_WAS_ASSIGNED },
+	{ "was-altered", required_argument, NULL,
+	    ANSWER_OPTION + IPP_IPR_WAS_ALTERED },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -89,6 +97,10 @@ take_ipr(int ch, const char *arg, void *p)
 
 	if (ch >= DOC_OPTION && ch < DOC_OPTION + IPP_IPR_NDOCS) {
 		o->in.docs[ch - DOC_OPTION] = arg;
+		return 0;
+	}
+	if (ch >= ANSWER_OPTION && ch < ANSWER_OPTION + IPP_IPR_NQUESTIONS) {
+		o->in.answers[ch - ANSWER_OPTION] = arg;
 		return 0;
 	}
 	switch (ch) {

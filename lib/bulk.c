@@ -360,6 +360,13 @@ flush(struct bulk *b, struct group *g, char **errp)
 		goto out;
 	b->res->complaints++;
 	b->res->urls += (long)n;
+	/* Once per complaint (I6). */
+	if (b->o->on_warning != NULL &&
+	    (why = ipp_complaint_other_warning(&g->checked)) != NULL) {
+		b->o->on_warning(b->arg, ipp_records_name(b->in), lines[0], why);
+		free(why);
+		why = NULL;
+	}
 	if (b->on_complaint != NULL && (rc = b->on_complaint(b->arg,
 	    b->o->dry_run ? 0 : id, &q, g->checked.ipr.ipr_id, n)) != IPP_OK)
 		goto out;

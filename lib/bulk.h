@@ -29,6 +29,10 @@ struct ipp_bulk_options {
 	int			 dry_run;	/* write nothing */
 	ipp_http_progress_fn	*progress;	/* live-check progress, or NULL */
 	void			*progress_arg;
+	/* Told, with the line of its first row, of each warning a
+	 * complaint draws (I6), or NULL; its arg is ipp_bulk_import's. */
+	void			(*on_warning)(void *arg, const char *file,
+				    unsigned long line, const char *message);
 };
 
 struct ipp_bulk_result {

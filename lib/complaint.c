@@ -166,6 +166,22 @@ check_ramp(struct ipp_store *s, const struct ipp_auth *who, size_t nurls,
 }
 
 int
+ipp_complaint_check_region(const char *region, char **errp)
+{
+	const char *p;
+
+	if (region == NULL)
+		return IPP_OK;
+	for (p = region; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p != '\0')
+		return IPP_OK;
+	return ipp_error(errp, IPP_EUSAGE, "an empty region: lazada takes "
+	    "sg, id, my, th, ph or vn, the other platforms no region at all "
+	    "(rule C1)");
+}
+
+int
 ipp_complaint_check_group(struct ipp_store *s, const struct ipp_auth *who,
     const struct ipp_complaint_request *q, struct ipp_complaint_checked *c, char **errp)
 {
@@ -173,7 +189,8 @@ ipp_complaint_check_group(struct ipp_store *s, const struct ipp_auth *who,
 	int64_t now;
 	int rc;
 
-	if ((rc = ipp_account_require_verified(who, errp)) != IPP_OK)
+	if ((rc = ipp_complaint_check_region(q->region, errp)) != IPP_OK ||
+	    (rc = ipp_account_require_verified(who, errp)) != IPP_OK)
 		return rc;
 	if (q->platform == NULL || !ipp_url_platform_valid(q->platform,
 	    q->region))
@@ -206,6 +223,16 @@ ipp_complaint_check_group(struct ipp_store *s, const struct ipp_auth *who,
 		    "reasons --type %s --target %s' (rule C4)", c->reason.code,
 		    c->reason.ipr_type, c->reason.target, c->ipr.type,
 		    q->target, c->ipr.type, q->target);
+	/* A patent code names the kind of patent it is for (I5). */
+	if (c->reason.kind[0] != '\0' &&
+	    strcmp(c->reason.kind, c->ipr.kind) != 0)
+		return ipp_error(errp, IPP_EREFUSED, "reason '%s' is for a%s "
+		    "%s patent, and IPR %lld is a%s %s patent: see "
+		    "'ipp-complain reasons --type patent' (rule C4)",
+		    c->reason.code, c->reason.kind[0] == 'i' ? "n" : "",
+		    c->reason.kind, (long long)c->ipr.ipr_id,
+		    c->ipr.kind[0] == 'i' ? "n" : "", c->ipr.kind[0] ?
+		    c->ipr.kind : "unknown");
 	if ((rc = check_supplement(s, q->supplement, errp)) != IPP_OK ||
 	    (rc = ipp_clock_now(&now, errp)) != IPP_OK)
 		return rc;
@@ -216,6 +243,16 @@ ipp_complaint_check_group(struct ipp_store *s, const struct ipp_auth *who,
 		return rc;
 	ipp_clock_format(now + hours * 3600, c->due);
 	return IPP_OK;
+}
+
+char *
+ipp_complaint_other_warning(const struct ipp_complaint_checked *c)
+{
+	if (strcmp(c->ipr.type, "other") != 0)
+		return NULL;
+	return ipp_strdup_printf("IPR %lld is a right of type other, and such "
+	    "rights often fail: discuss enforcing it with the platform before "
+	    "you rely on this complaint (rule I6)", (long long)c->ipr.ipr_id);
 }
 
 int
@@ -429,6 +466,7 @@ ipp_complaint_file(struct ipp_store *s, const struct ipp_auth *who,
     struct ipp_complaint_outcome *out, char **errp)
 {
 	struct ipp_complaint_checked c;
+	char *other, *joined;
 	size_t passing;
 	int rc;
 
@@ -441,6 +479,14 @@ ipp_complaint_file(struct ipp_store *s, const struct ipp_auth *who,
 		out->warning = ipp_strdup_printf("'%s' is a counterfeit reason "
 		    "and no evidence is attached (--evidence): complaints with "
 		    "evidence are decided faster (rule C7)", c.reason.code);
+	if ((other = ipp_complaint_other_warning(&c)) != NULL) {
+		joined = out->warning == NULL ? other : ipp_strdup_printf(
+		    "%s\n%s", out->warning, other);
+		if (joined != other)
+			free(other);
+		free(out->warning);
+		out->warning = joined;
+	}
 	if (dry_run) {
 		/* A preflight says what filing would refuse, even with
 		 * --drop-bad. */

@@ -55,7 +55,8 @@ struct ipp_complaint_outcome {
 	struct ipp_complaint_url *urls;		/* input order */
 	size_t			  nurls;
 	int64_t			  complaint_id;	/* filed, or 0 */
-	char			 *warning;	/* e.g. no evidence (C7) */
+	char			 *warning;	/* no evidence (C7), a right of
+						   type other (I6): one a line */
 };
 
 /* The columns of the per-URL verdicts new and check write. */
@@ -94,10 +95,22 @@ struct ipp_complaint_item {
 	const struct ipp_url	*url;		/* parsed */
 };
 
+/*
+ * C1: a region given empty (or blank) is a usage error on every
+ * platform, decided before the store is opened; NULL is no region.
+ */
+int ipp_complaint_check_region(const char *region, char **errp);
+
 /* A5, C1-C4, C7, I7, C10: everything but the URLs and their count. */
 int ipp_complaint_check_group(struct ipp_store *s, const struct ipp_auth *who,
     const struct ipp_complaint_request *q, struct ipp_complaint_checked *c,
     char **errp);
+/*
+ * I6: a right of type other often fails, and the platform would rather
+ * discuss it before enforcement: the warning a complaint under one draws
+ * (malloc'd), or NULL.  Filing goes ahead.
+ */
+char *ipp_complaint_other_warning(const struct ipp_complaint_checked *c);
 /* C5's 1-300 and C9's ramp guard. */
 int ipp_complaint_check_size(struct ipp_store *s, const struct ipp_auth *who,
     size_t nurls, int force, char **errp);

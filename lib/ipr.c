@@ -65,11 +65,21 @@ static const struct {
 	[IPP_IPR_AUTHORIZATION] = { "authorization", 0, ALL },
 };
 
+/* I3's questions: the answer's name and the role of its document. */
+static const struct {
+	const char		*name;	/* iprs column, record column */
+	enum ipp_ipr_doc	 role;	/* the document a yes needs */
+} questions[IPP_IPR_NQUESTIONS] = {
+	[IPP_IPR_WAS_RENEWED] = { "was_renewed", IPP_IPR_RENEWED },
+	[IPP_IPR_WAS_ASSIGNED] = { "was_assigned", IPP_IPR_ASSIGNED },
+	[IPP_IPR_WAS_ALTERED] = { "was_altered", IPP_IPR_ALTERED },
+};
+
 const char *const ipp_ipr_columns[] = {
 	"ipr_id", "account_id", "label", "type", "state", "registered",
 	"name", "number", "registrant", "jurisdiction", "expires", "classes",
-	"brand", "kind", "description", "fail_reason", "failures",
-	"created_at", "updated_at",
+	"brand", "kind", "description", "was_renewed", "was_assigned",
+	"was_altered", "fail_reason", "failures", "created_at", "updated_at",
 };
 const size_t ipp_ipr_ncolumns =
     sizeof(ipp_ipr_columns) / sizeof(ipp_ipr_columns[0]);
@@ -79,13 +89,20 @@ const size_t ipp_ipr_ncolumns =
 	" CASE WHEN state <> 'failed' AND expires IS NOT NULL" \
 	"  AND expires < ?1 THEN 'expired' ELSE state END AS state," \
 	" registered, name, number, registrant, jurisdiction, expires," \
-	" classes, brand, kind, description, fail_reason, failures," \
-	" created_at, updated_at FROM iprs"
+	" classes, brand, kind, description, was_renewed, was_assigned," \
+	" was_altered, fail_reason, failures, created_at, updated_at" \
+	" FROM iprs"
 
 const char *
 ipp_ipr_doc_name(enum ipp_ipr_doc role)
 {
 	return role < IPP_IPR_NDOCS ? doc_rules[role].name : NULL;
+}
+
+const char *
+ipp_ipr_question_name(enum ipp_ipr_question q)
+{
+	return q < IPP_IPR_NQUESTIONS ? questions[q].name : NULL;
 }
 
 /* A checked IPR, every text owned, ready to store. */
@@ -99,6 +116,8 @@ struct record {
 	struct ipp_doc	 docs[IPP_IPR_NDOCS];	/* stored content */
 	int		 has_doc[IPP_IPR_NDOCS];	/* role present */
 	int		 new_doc[IPP_IPR_NDOCS];	/* given now, to store */
+	int		 drop_doc[IPP_IPR_NDOCS];	/* on file, answered no */
+	int		 yes[IPP_IPR_NQUESTIONS];	/* I3's answers */
 };
 
 static void
@@ -313,6 +332,48 @@ check_label(const char *label, char **errp)
 }
 
 /*
+ * I3: one question's answer, yes or no (NULL: yes when its document is
+ * on file).  A yes needs the document; a no with a new one is refused,
+ * and a no drops the one on file.
+ */
+static int
+answer(const char *given, enum ipp_ipr_question q, struct record *r,
+    char **errp)
+{
+	enum ipp_ipr_doc role = questions[q].role;
+	const char *doc = doc_rules[role].name;
+	char *v = trimmed(given);
+	int yes;
+
+	if (v == NULL)
+		yes = r->has_doc[role];
+	else if (strcasecmp(v, "yes") == 0)
+		yes = 1;
+	else if (strcasecmp(v, "no") == 0)
+		yes = 0;
+	else {
+		yes = ipp_error(errp, IPP_EREFUSED, "%s: '%s' is not yes or no "
+		    "(rule I3)", questions[q].name, v);
+		free(v);
+		return yes;
+	}
+	free(v);
+	if (yes && !r->has_doc[role])
+		return ipp_error(errp, IPP_EREFUSED, "%s: yes needs the %s "
+		    "document (rule I3)", questions[q].name, doc);
+	if (!yes && r->new_doc[role])
+		return ipp_error(errp, IPP_EREFUSED, "%s: no, yet the %s document "
+		    "is given: a document says yes (rule I3)", questions[q].name,
+		    doc);
+	if (!yes && r->has_doc[role]) {
+		r->drop_doc[role] = 1;
+		r->has_doc[role] = 0;
+	}
+	r->yes[q] = yes;
+	return IPP_OK;
+}
+
+/*
  * Builds a record from user input: trims, checks each value, and checks
  * that the IPR's shape has what it needs and nothing it cannot have.
  * have_docs marks roles already stored (edit).
@@ -368,6 +429,10 @@ build_record(const struct ipp_ipr_input *in, const int *have_docs,
 		    strdup(ipp_doc_name(r->paths[i]))) == NULL)
 			return ipp_error(errp, IPP_ESYS, "out of memory");
 	}
+	for (i = 0; i < IPP_IPR_NQUESTIONS; i++)
+		if ((rc = answer(in->answers[i], (enum ipp_ipr_question)i, r,
+		    errp)) != IPP_OK)
+			return rc;
 	return IPP_OK;
 }
 
@@ -388,7 +453,11 @@ same_name(const char *a, const char *b)
 	}
 }
 
-/* I3: an agent, or a right registered to someone else, needs authority. */
+/*
+ * I3: an agent, or a right registered to someone else, needs authority.
+ * For a right holder, the recorded assignment of the right (to the
+ * account's owner, its document on file) is that authority.
+ */
 static int
 check_authorization(const struct record *r,
     const struct ipp_account_profile *p, char **errp)
@@ -402,10 +471,13 @@ check_authorization(const struct record *r,
 		    "account needs the authorisation to enforce the IPR "
 		    "(rule I3)");
 	if (registrant != NULL && (p->owner_name == NULL ||
-	    !same_name(registrant, p->owner_name)))
+	    !same_name(registrant, p->owner_name)) &&
+	    !r->yes[IPP_IPR_WAS_ASSIGNED])
 		return ipp_error(errp, IPP_EREFUSED, "authorization: the "
 		    "registrant '%s' is not the account's owner '%s': the "
-		    "authorisation to enforce the IPR is required (rule I3)",
+		    "authorisation to enforce the IPR is required, or the "
+		    "record of its assignment to the owner (was_assigned yes, "
+		    "with the assigned document) (rule I3)",
 		    registrant, p->owner_name ? p->owner_name : "");
 	return IPP_OK;
 }
@@ -564,10 +636,18 @@ save_docs(struct ipp_store *s, int64_t ipr_id, const struct record *r,
 	static const char sql[] = "INSERT INTO ipr_documents (ipr_id, role,"
 	    " sha256, name) VALUES (?, ?, ?, ?) ON CONFLICT (ipr_id, role)"
 	    " DO UPDATE SET sha256 = excluded.sha256, name = excluded.name";
+	static const char drop_sql[] = "DELETE FROM ipr_documents"
+	    " WHERE ipr_id = ? AND role = ?";
 	size_t i;
 	int rc;
 
 	for (i = 0; i < IPP_IPR_NDOCS; i++) {
+		/* I3 answered no: its document goes (the file stays in
+		 * docs/, as every unreferenced one does). */
+		if (r->drop_doc[i] && (rc = ipp_store_run(s, drop_sql,
+		    "cannot drop an IPR document", errp, "it", ipr_id,
+		    doc_rules[i].name)) != IPP_OK)
+			return rc;
 		if (!r->new_doc[i])
 			continue;
 		if ((rc = ipp_doc_record(s, &r->docs[i], now, errp)) != IPP_OK ||
@@ -579,23 +659,28 @@ save_docs(struct ipp_store *s, int64_t ipr_id, const struct record *r,
 	return IPP_OK;
 }
 
+/* A record's answer to an I3 question as stored. */
+#define YES_NO(r, q) ((r)->yes[q] ? "yes" : "no")
+
 static int
 insert_record(struct ipp_store *s, int64_t account, int64_t actor,
     const struct record *r, const char *now, int64_t *id, char **errp)
 {
 	static const char sql[] = "INSERT INTO iprs (account_id, label, type,"
 	    " state, registered, name, number, registrant, jurisdiction,"
-	    " expires, classes, brand, kind, description, created_at,"
-	    " updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?, ?, ?, ?)";
+	    " expires, classes, brand, kind, description, was_renewed,"
+	    " was_assigned, was_altered, created_at, updated_at)"
+	    " VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?, ?)";
 	int rc;
 
 	rc = ipp_store_run(s, sql, "cannot save the IPR", errp,
-	    "ittittttttttttt", account, r->label, r->type,
+	    "ittitttttttttttttt", account, r->label, r->type,
 	    (int64_t)(r->shape != CU), T(r, "name"), T(r, "number"),
 	    T(r, "registrant"), T(r, "jurisdiction"), T(r, "expires"),
 	    T(r, "classes"), T(r, "brand"), T(r, "kind"), T(r, "description"),
-	    now, now);
+	    YES_NO(r, IPP_IPR_WAS_RENEWED), YES_NO(r, IPP_IPR_WAS_ASSIGNED),
+	    YES_NO(r, IPP_IPR_WAS_ALTERED), now, now);
 	if (rc != IPP_OK)
 		return rc;
 	*id = ipp_store_last_id(s);
@@ -675,6 +760,7 @@ struct stored {
 	char		*label;		/* I8 label */
 	char		*text[NFIELDS];	/* stored fields */
 	int		 has_doc[IPP_IPR_NDOCS];	/* roles on file */
+	char		 answers[IPP_IPR_NQUESTIONS][4];	/* yes no (I3) */
 	char		*contact;	/* the owner's contact email */
 };
 
@@ -724,7 +810,8 @@ load(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
 	static const char sql[] = "SELECT i.account_id, i.state, i.registered,"
 	    " i.type, i.label, i.name, i.number, i.registrant, i.jurisdiction,"
 	    " i.expires, i.classes, i.brand, i.kind, i.description,"
-	    " a.contact_email FROM iprs i JOIN accounts a"
+	    " a.contact_email, i.was_renewed, i.was_assigned, i.was_altered"
+	    " FROM iprs i JOIN accounts a"
 	    " ON a.account_id = i.account_id WHERE i.ipr_id = ?";
 	static const char *const order[] = { "name", "number", "registrant",
 		"jurisdiction", "expires", "classes", "brand", "kind",
@@ -756,6 +843,9 @@ load(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
 		out->text[field_index(order[i])] =
 		    ipp_store_column_dup(st, 5 + (int)i);
 	out->contact = ipp_store_column_dup(st, 14);
+	for (i = 0; i < IPP_IPR_NQUESTIONS; i++)
+		snprintf(out->answers[i], sizeof(out->answers[i]), "%s",
+		    (const char *)sqlite3_column_text(st, 15 + (int)i));
 	sqlite3_reset(st);
 	return load_docs(s, id, out, errp);
 }
@@ -778,6 +868,11 @@ overlay(const struct stored *old, const struct ipp_ipr_input *in,
 		if (*slot == NULL)
 			*slot = old->text[i];
 	}
+	/* An answer not given stays, unless a document given says yes. */
+	for (i = 0; i < IPP_IPR_NQUESTIONS; i++)
+		if (merged->answers[i] == NULL &&
+		    merged->docs[questions[i].role] == NULL)
+			merged->answers[i] = old->answers[i];
 }
 
 static int
@@ -787,14 +882,16 @@ update_record(struct ipp_store *s, int64_t id, int64_t actor,
 	static const char sql[] = "UPDATE iprs SET label = ?, name = ?,"
 	    " number = ?, registrant = ?, jurisdiction = ?, expires = ?,"
 	    " classes = ?, brand = ?, kind = ?, description = ?,"
+	    " was_renewed = ?, was_assigned = ?, was_altered = ?,"
 	    " updated_at = ? WHERE ipr_id = ? AND state IN ('pending', 'failed')";
 	int rc;
 
 	rc = ipp_store_run(s, sql, "cannot change the IPR", errp,
-	    "ttttttttttti", r->label, T(r, "name"), T(r, "number"),
+	    "tttttttttttttti", r->label, T(r, "name"), T(r, "number"),
 	    T(r, "registrant"), T(r, "jurisdiction"), T(r, "expires"),
 	    T(r, "classes"), T(r, "brand"), T(r, "kind"), T(r, "description"),
-	    now, id);
+	    YES_NO(r, IPP_IPR_WAS_RENEWED), YES_NO(r, IPP_IPR_WAS_ASSIGNED),
+	    YES_NO(r, IPP_IPR_WAS_ALTERED), now, id);
 	if (rc != IPP_OK)
 		return rc;
 	if (ipp_store_changes(s) != 1)
@@ -1204,6 +1301,7 @@ struct import {
 	int			 col[NFIELDS];	/* field columns, -1 absent */
 	int			 doc_col[IPP_IPR_NDOCS];	/* document columns */
 	int			 type_col, label_col, unregistered_col;
+	int			 answer_col[IPP_IPR_NQUESTIONS];	/* I3 */
 	void			*docs;		/* tree of struct cached_doc */
 	int64_t			 last_before;	/* highest ipr_id before it */
 	struct ipp_tsv_writer	*rejects;	/* --partial output, lazily */
@@ -1284,6 +1382,8 @@ check_row(struct import *im, struct record *r, char **errp)
 		    ipp_strdup_printf("%s/%s", im->basedir, v);
 		in.docs[i] = paths[i];
 	}
+	for (i = 0; i < IPP_IPR_NQUESTIONS; i++)
+		in.answers[i] = column_value(im, im->answer_col[i]);
 	rc = build_record(&in, NULL, im->today, r, errp);
 	for (i = 0; i < IPP_IPR_NDOCS; i++)
 		free(paths[i]);
@@ -1345,6 +1445,9 @@ map_columns(struct import *im)
 	im->type_col = ipp_records_column(im->in, "type");
 	im->label_col = ipp_records_column(im->in, "label");
 	im->unregistered_col = ipp_records_column(im->in, "unregistered");
+	for (i = 0; i < IPP_IPR_NQUESTIONS; i++)
+		im->answer_col[i] = ipp_records_column(im->in,
+		    questions[i].name);
 }
 
 /*
@@ -1475,7 +1578,7 @@ ipp_ipr_backing(struct ipp_store *s, const struct ipp_auth *who,
     const char *id_or_label, struct ipp_ipr_backing *b, char **errp)
 {
 	static const char sql[] = "SELECT type, registered, jurisdiction,"
-	    " expires, state, account_id FROM iprs WHERE ipr_id = ?";
+	    " expires, state, account_id, kind FROM iprs WHERE ipr_id = ?";
 	char today[11], now[IPP_TIME_LEN + 1], expires[11] = "", state[16];
 	sqlite3_stmt *st;
 	int rc, own = 0;
@@ -1503,6 +1606,9 @@ ipp_ipr_backing(struct ipp_store *s, const struct ipp_auth *who,
 		snprintf(state, sizeof(state), "%s",
 		    (const char *)sqlite3_column_text(st, 4));
 		own = sqlite3_column_int64(st, 5) == who->account_id;
+		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+			snprintf(b->kind, sizeof(b->kind), "%s",
+			    (const char *)sqlite3_column_text(st, 6));
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)

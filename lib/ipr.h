@@ -34,6 +34,24 @@ enum ipp_ipr_doc {
 const char *ipp_ipr_doc_name(enum ipp_ipr_doc role);
 
 /*
+ * The questions of I3, each answered yes or no and stored with the IPR:
+ * was the right renewed, assigned, altered?  A yes needs the document of
+ * the same role (IPP_IPR_RENEWED + question); giving the document says
+ * yes.  A recorded assignment (yes, with its document) of a right whose
+ * registrant is not the account's owner stands for the authorisation a
+ * right holder would need; an agent needs the authorisation all the same.
+ */
+enum ipp_ipr_question {
+	IPP_IPR_WAS_RENEWED,		/* renewed? */
+	IPP_IPR_WAS_ASSIGNED,		/* assigned (to the owner)? */
+	IPP_IPR_WAS_ALTERED,		/* altered? */
+	IPP_IPR_NQUESTIONS
+};
+
+/* The answer's name in the store, in records and in import columns. */
+const char *ipp_ipr_question_name(enum ipp_ipr_question q);
+
+/*
  * One IPR as given by the user (add, edit, an import row).  NULL fields
  * were not given; in an edit they keep their stored value.
  */
@@ -52,6 +70,9 @@ struct ipp_ipr_input {
 	const char	*description;	/* what the right is (I6) */
 	int		 unregistered;	/* copyright without registration (I4) */
 	const char	*docs[IPP_IPR_NDOCS];	/* file paths by role */
+	/* I3's answers, "yes" or "no"; NULL: yes when its document is
+	 * given, else (add) no or (edit) as stored. */
+	const char	*answers[IPP_IPR_NQUESTIONS];
 };
 
 /* The columns of an IPR record, in output order (ipp-tsv(5)). */
@@ -98,6 +119,7 @@ struct ipp_ipr_backing {
 	char	 type[16];		/* I1 type */
 	int	 registered;		/* 0: unregistered copyright (I4) */
 	char	 jurisdiction[4];	/* ISO code, "" when none */
+	char	 kind[16];		/* a patent's (I5), "" otherwise */
 };
 
 /*

@@ -33,6 +33,8 @@ check_fields(struct ipp_store *s, const struct ipp_notice_request *r,
 		return ipp_error(errp, IPP_EREFUSED, "the form needs the "
 		    "reporter's name and a description of the right of at "
 		    "least 10 characters (rule C12)");
+	if ((rc = ipp_complaint_check_region(r->region, errp)) != IPP_OK)
+		return rc;
 	if (r->platform == NULL || !ipp_url_platform_valid(r->platform,
 	    r->region))
 		return ipp_error(errp, IPP_EREFUSED, "platform '%s' is not one "
@@ -67,6 +69,12 @@ check_urls(const struct ipp_notice_request *r, struct ipp_url *urls,
 		    strcmp(urls[i].target, "listing") != 0)
 			return ipp_error(errp, IPP_EREFUSED, "URL %zu: not a %s "
 			    "listing (rules C1, C3)", i + 1, r->platform);
+		/* Lazada's region is its host's TLD (C1, C5). */
+		if (r->region != NULL && strcmp(urls[i].region, r->region) != 0)
+			return ipp_error(errp, IPP_EREFUSED, "URL %zu: a %s-%s "
+			    "listing in a %s-%s notice (rules C1, C5, C12)", i + 1,
+			    urls[i].platform, urls[i].region, r->platform,
+			    r->region);
 		for (k = 0; k < i; k++)
 			if (strcmp(urls[k].canonical, urls[i].canonical) == 0)
 				return ipp_error(errp, IPP_EREFUSED, "URL %zu: the "

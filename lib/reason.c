@@ -8,19 +8,26 @@
 
 const char *const ipp_reason_columns[] = {
 	"code", "ipr_type", "target", "label", "description", "priority",
+	"kind",
 };
 const size_t ipp_reason_ncolumns =
     sizeof(ipp_reason_columns) / sizeof(ipp_reason_columns[0]);
 
+/* The columns a catalog file must have; kind may be absent. */
+#define NREQUIRED 6
+#define NFIELDS 7
+enum { F_CODE, F_TYPE, F_TARGET, F_LABEL, F_DESCRIPTION, F_PRIORITY,
+	F_KIND };
+
 #define REASON_SELECT "SELECT code, ipr_type, target, label, description," \
-	" priority FROM reasons"
+	" priority, kind FROM reasons"
 
 int
 ipp_reason_get(struct ipp_store *s, const char *code, struct ipp_reason *r,
     char **errp)
 {
-	static const char sql[] = "SELECT code, ipr_type, target, priority"
-	    " FROM reasons WHERE code = ?";
+	static const char sql[] = "SELECT code, ipr_type, target, priority,"
+	    " COALESCE(kind, '') FROM reasons WHERE code = ?";
 	sqlite3_stmt *st;
 	int rc;
 
@@ -36,6 +43,8 @@ ipp_reason_get(struct ipp_store *s, const char *code, struct ipp_reason *r,
 		    (const char *)sqlite3_column_text(st, 2));
 		snprintf(r->priority, sizeof(r->priority), "%s",
 		    (const char *)sqlite3_column_text(st, 3));
+		snprintf(r->kind, sizeof(r->kind), "%s",
+		    (const char *)sqlite3_column_text(st, 4));
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
@@ -66,18 +75,29 @@ ipp_reason_list(struct ipp_store *s, const char *ipr_type, const char *target,
 
 /* One catalog row, checked. */
 struct row {
-	char	*field[6];	/* in ipp_reason_columns order */
+	char		*field[NFIELDS];	/* in ipp_reason_columns order */
+	unsigned long	 line;			/* where it was read */
+};
+
+/* A catalog read whole, and its rows by code. */
+struct catalog {
+	const char	*name;		/* the file, for messages */
+	struct row	*rows;		/* file order */
+	size_t		 n;
+	struct row	**by_code;	/* sorted by code, then line */
 };
 
 static void
-free_rows(struct row *rows, size_t n)
+catalog_free(struct catalog *cat)
 {
 	size_t i, k;
 
-	for (i = 0; i < n; i++)
-		for (k = 0; k < 6; k++)
-			free(rows[i].field[k]);
-	free(rows);
+	for (i = 0; i < cat->n; i++)
+		for (k = 0; k < NFIELDS; k++)
+			free(cat->rows[i].field[k]);
+	free(cat->rows);
+	free(cat->by_code);
+	memset(cat, 0, sizeof(*cat));
 }
 
 static int
@@ -90,139 +110,304 @@ one_of(const char *v, const char *a, const char *b, const char *c,
 }
 
 static int
-check_row(const char *name, unsigned long line, const struct row *r,
-    char **errp)
+check_row(const char *name, const struct row *r, char **errp)
 {
-	const char *p;
+	unsigned long line = r->line;
+	const char *p, *kind = r->field[F_KIND];
 
-	for (p = r->field[0]; p != NULL && *p != '\0'; p++)
+	for (p = r->field[F_CODE]; p != NULL && *p != '\0'; p++)
 		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
 		    *p != '-')
 			break;
-	if (r->field[0] == NULL || *r->field[0] == '\0' || *p != '\0')
+	if (r->field[F_CODE] == NULL || *r->field[F_CODE] == '\0' ||
+	    *p != '\0')
 		return ipp_error(errp, IPP_EINPUT, "%s:%lu: code: '%s' is not "
 		    "[a-z0-9-]+ (rule C4)", name, line,
-		    r->field[0] ? r->field[0] : "\\N");
-	if (!one_of(r->field[1], "trademark", "copyright", "patent", "other"))
+		    r->field[F_CODE] ? r->field[F_CODE] : "\\N");
+	if (!one_of(r->field[F_TYPE], "trademark", "copyright", "patent",
+	    "other"))
 		return ipp_error(errp, IPP_EINPUT, "%s:%lu: ipr_type: not "
 		    "trademark, copyright, patent or other (rule C4)", name,
 		    line);
-	if (!one_of(r->field[2], "listing", "storefront", NULL, NULL))
+	if (!one_of(r->field[F_TARGET], "listing", "storefront", NULL, NULL))
 		return ipp_error(errp, IPP_EINPUT, "%s:%lu: target: not listing "
 		    "or storefront (rule C4)", name, line);
-	if (r->field[3] == NULL || *r->field[3] == '\0')
+	if (r->field[F_LABEL] == NULL || *r->field[F_LABEL] == '\0')
 		return ipp_error(errp, IPP_EINPUT, "%s:%lu: label: empty "
 		    "(rule C4)", name, line);
-	if (!one_of(r->field[5], "high", "normal", NULL, NULL))
+	if (!one_of(r->field[F_PRIORITY], "high", "normal", NULL, NULL))
 		return ipp_error(errp, IPP_EINPUT, "%s:%lu: priority: not high "
 		    "or normal (rule C4)", name, line);
+	if (strcmp(r->field[F_TYPE], "patent") == 0 && !one_of(kind,
+	    "invention", "utility-model", "design", NULL))
+		return ipp_error(errp, IPP_EINPUT, "%s:%lu: kind: a patent code "
+		    "is for an invention, utility-model or design patent, not "
+		    "'%s' (rules C4, I5)", name, line, kind ? kind : "");
+	if (strcmp(r->field[F_TYPE], "patent") != 0 && kind != NULL &&
+	    *kind != '\0')
+		return ipp_error(errp, IPP_EINPUT, "%s:%lu: kind: only a patent "
+		    "code has a kind, and this one is for %s (rule C4)", name,
+		    line, r->field[F_TYPE]);
 	return IPP_OK;
 }
 
 static int
-read_rows(FILE *fp, const char *name, struct row **rowsp, size_t *np,
-    char **errp)
+compare_code(const void *a, const void *b)
+{
+	const struct row *x = *(const struct row *const *)a;
+	const struct row *y = *(const struct row *const *)b;
+	int c = strcmp(x->field[F_CODE], y->field[F_CODE]);
+
+	return c != 0 ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Sorts the rows by code; a code twice is refused with both lines. */
+static int
+index_codes(struct catalog *cat, char **errp)
+{
+	const struct row *dup = NULL, *first = NULL;
+	size_t i;
+
+	if ((cat->by_code = calloc(cat->n, sizeof(*cat->by_code))) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	for (i = 0; i < cat->n; i++)
+		cat->by_code[i] = &cat->rows[i];
+	qsort(cat->by_code, cat->n, sizeof(*cat->by_code), compare_code);
+	/* Of all the codes given twice, the one whose repeat comes first. */
+	for (i = 1; i < cat->n; i++)
+		if (strcmp(cat->by_code[i - 1]->field[F_CODE],
+		    cat->by_code[i]->field[F_CODE]) == 0 &&
+		    (dup == NULL || cat->by_code[i]->line < dup->line)) {
+			dup = cat->by_code[i];
+			first = cat->by_code[i - 1];
+		}
+	if (dup != NULL)
+		return ipp_error(errp, IPP_EINPUT, "%s:%lu: code: '%s' is on "
+		    "line %lu already: a code appears once (rule C4)",
+		    cat->name, dup->line, dup->field[F_CODE], first->line);
+	return IPP_OK;
+}
+
+static int
+compare_code_only(const void *a, const void *b)
+{
+	return strcmp((*(const struct row *const *)a)->field[F_CODE],
+	    (*(const struct row *const *)b)->field[F_CODE]);
+}
+
+/* The catalog's row for code, or NULL (codes are unique by now). */
+static const struct row *
+find_code(const struct catalog *cat, const char *code)
+{
+	struct row key, *kp = &key, **found;
+
+	memset(&key, 0, sizeof(key));
+	key.field[F_CODE] = (char *)code;
+	found = bsearch(&kp, cat->by_code, cat->n, sizeof(*cat->by_code),
+	    compare_code_only);
+	return found != NULL ? *found : NULL;
+}
+
+static int
+read_catalog(FILE *fp, const char *name, struct catalog *cat, char **errp)
 {
 	struct ipp_tsv_reader *r;
-	struct row *rows = NULL, *grown;
-	size_t n = 0, cap = 0, k;
-	int col[6], rc;
+	struct row *grown;
+	size_t cap = 0, k;
+	int col[NFIELDS], rc;
 	const char *v;
 
-	*rowsp = NULL;
-	*np = 0;
+	memset(cat, 0, sizeof(*cat));
+	cat->name = name;
 	if ((rc = ipp_tsv_reader_open(&r, fp, name, errp)) != IPP_OK)
 		return rc;
-	for (k = 0; k < 6 && rc == IPP_OK; k++)
+	for (k = 0; k < NREQUIRED && rc == IPP_OK; k++)
 		rc = ipp_tsv_require(r, ipp_reason_columns[k], &col[k], errp);
+	col[F_KIND] = ipp_tsv_column(r, "kind");
 	while (rc == IPP_OK && (rc = ipp_tsv_next(r, errp)) == 1) {
-		if (n == cap) {
+		if (cat->n == cap) {
 			cap = cap ? cap * 2 : 32;
-			if ((grown = realloc(rows, cap * sizeof(*rows))) == NULL) {
+			if ((grown = realloc(cat->rows, cap *
+			    sizeof(*grown))) == NULL) {
 				rc = ipp_error(errp, IPP_ESYS, "out of memory");
 				break;
 			}
-			rows = grown;
+			cat->rows = grown;
 		}
-		memset(&rows[n], 0, sizeof(rows[n]));
-		for (k = 0; k < 6; k++)
-			if ((v = ipp_tsv_field(r, (size_t)col[k])) != NULL)
-				rows[n].field[k] = strdup(v);
-		n++;
-		rc = check_row(name, ipp_tsv_line(r), &rows[n - 1], errp);
+		memset(&cat->rows[cat->n], 0, sizeof(cat->rows[cat->n]));
+		cat->rows[cat->n].line = ipp_tsv_line(r);
+		rc = IPP_OK;
+		for (k = 0; k < NFIELDS; k++)
+			if (col[k] >= 0 && (v = ipp_tsv_field(r,
+			    (size_t)col[k])) != NULL &&
+			    (cat->rows[cat->n].field[k] = strdup(v)) == NULL)
+				rc = ipp_error(errp, IPP_ESYS, "out of memory");
+		cat->n++;
+		if (rc == IPP_OK)
+			rc = check_row(name, &cat->rows[cat->n - 1], errp);
 	}
-	if (rc == 0 && n == 0)
+	if (rc == 0 && cat->n == 0)
 		rc = ipp_error(errp, IPP_EINPUT, "%s: an empty catalog (rule C4)",
 		    name);
 	ipp_tsv_reader_close(r);
+	if (rc == 0)
+		rc = index_codes(cat, errp);
 	if (rc < 0) {
-		free_rows(rows, n);
+		catalog_free(cat);
 		return rc;
 	}
-	*rowsp = rows;
-	*np = n;
 	return IPP_OK;
 }
 
-/* Refuses a catalog that drops a code some complaint uses. */
-static int
-check_in_use(struct ipp_store *s, const struct row *rows, size_t n,
-    char **errp)
+/* "complaint 5", "3 complaints from 5 on". */
+static char *
+uses(int64_t n, int64_t first, const char *one, const char *many)
 {
-	static const char sql[] = "SELECT DISTINCT reason FROM complaints"
-	    " ORDER BY reason";
-	sqlite3_stmt *st;
-	const char *code;
+	return n == 1 ? ipp_strdup_printf("%s %lld", one, (long long)first) :
+	    ipp_strdup_printf("%lld %s from %lld on", (long long)n, many,
+	    (long long)first);
+}
+
+/* The fields of an in-use code that stay, and their column in check_in_use. */
+static const struct {
+	int	 field;		/* in struct row */
+	int	 column;	/* of check_in_use's statement */
+} fixed[] = {
+	{ F_TYPE, 1 }, { F_TARGET, 2 }, { F_PRIORITY, 3 }, { F_KIND, 4 },
+};
+#define NFIXED (sizeof(fixed) / sizeof(fixed[0]))
+
+/* Which fixed field the catalog's row r would change, or NFIXED. */
+static size_t
+changed_field(sqlite3_stmt *st, const struct row *r)
+{
+	const char *was, *now;
 	size_t i;
+
+	for (i = 0; i < NFIXED; i++) {
+		was = (const char *)sqlite3_column_text(st, fixed[i].column);
+		now = r->field[fixed[i].field];
+		/* A kind may be given to a code that had none (migration). */
+		if (was == NULL && fixed[i].field == F_KIND)
+			continue;
+		if (now == NULL || strcmp(was, now) != 0)
+			return i;
+	}
+	return NFIXED;
+}
+
+/*
+ * C4, C8: a code that a complaint or a standalone notice uses stays in
+ * the catalog, and only its label and description may change.
+ */
+static int
+check_in_use(struct ipp_store *s, const struct catalog *cat, char **errp)
+{
+	static const char sql[] = "SELECT code, ipr_type, target, priority,"
+	    " kind, (SELECT COUNT(*) FROM complaints c WHERE c.reason = r.code),"
+	    " (SELECT MIN(complaint_id) FROM complaints c"
+	    "  WHERE c.reason = r.code),"
+	    " (SELECT COUNT(*) FROM notices n WHERE n.reason = r.code),"
+	    " (SELECT MIN(notice_id) FROM notices n WHERE n.reason = r.code)"
+	    " FROM reasons r ORDER BY code";
+	const struct row *r;
+	const char *code;
+	char *by_c = NULL, *by_n = NULL;
+	sqlite3_stmt *st;
+	int64_t nc, nn;
+	size_t f = NFIXED;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		code = (const char *)sqlite3_column_text(st, 0);
-		for (i = 0; i < n && strcmp(rows[i].field[0], code) != 0; i++)
-			;
-		if (i == n) {
-			rc = ipp_error(errp, IPP_EREFUSED, "reason code '%s' is "
-			    "used by complaints and must stay in the catalog "
-			    "(rules C4, C8)", code);
-			sqlite3_reset(st);
-			return rc;
-		}
+		nc = sqlite3_column_int64(st, 5);
+		nn = sqlite3_column_int64(st, 7);
+		if (nc == 0 && nn == 0)
+			continue;
+		r = find_code(cat, code);
+		if (r != NULL && (f = changed_field(st, r)) == NFIXED)
+			continue;
+		by_c = nc ? uses(nc, sqlite3_column_int64(st, 6), "complaint",
+		    "complaints") : strdup("");
+		by_n = nn ? uses(nn, sqlite3_column_int64(st, 8),
+		    "standalone notice", "standalone notices") : strdup("");
+		if (by_c == NULL || by_n == NULL)
+			rc = ipp_error(errp, IPP_ESYS, "out of memory");
+		else if (r == NULL)
+			rc = ipp_error(errp, IPP_EREFUSED, "%s: reason code '%s' "
+			    "is used by %s%s%s and must stay in the catalog "
+			    "(rules C4, C8)", cat->name, code, by_c,
+			    nc && nn ? " and " : "", by_n);
+		else
+			rc = ipp_error(errp, IPP_EREFUSED, "%s:%lu: reason code "
+			    "'%s' is used by %s%s%s: its %s stays '%s', not "
+			    "'%s'; only its label and description may change "
+			    "(rules C4, C8)", cat->name, r->line, code, by_c,
+			    nc && nn ? " and " : "", by_n,
+			    ipp_reason_columns[fixed[f].field],
+			    (const char *)sqlite3_column_text(st,
+			    fixed[f].column), r->field[fixed[f].field] ?
+			    r->field[fixed[f].field] : "");
+		free(by_c);
+		free(by_n);
+		sqlite3_reset(st);
+		return rc;
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? IPP_OK :
-	    ipp_store_fail(s, errp, "cannot read complaints");
+	    ipp_store_fail(s, errp, "cannot read the reason catalog");
 }
 
-/* Inside the caller's transaction: the catalog becomes rows. */
+/*
+ * Inside the caller's transaction: the catalog becomes rows.  The seed
+ * of the migration that made the table has no kind column to fill yet.
+ */
 static int
-replace(struct ipp_store *s, const struct row *rows, size_t n, char **errp)
+replace(struct ipp_store *s, const struct catalog *cat, int with_kind,
+    char **errp)
 {
 	static const char upsert_sql[] = "INSERT INTO reasons (code, ipr_type,"
-	    " target, label, description, priority) VALUES (?, ?, ?, ?, ?, ?)"
+	    " target, label, description, priority, kind)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?)"
 	    " ON CONFLICT (code) DO UPDATE SET ipr_type = excluded.ipr_type,"
 	    " target = excluded.target, label = excluded.label,"
-	    " description = excluded.description, priority = excluded.priority";
+	    " description = excluded.description, priority = excluded.priority,"
+	    " kind = excluded.kind";
+	static const char seed_sql[] = "INSERT INTO reasons (code, ipr_type,"
+	    " target, label, description, priority) VALUES (?, ?, ?, ?, ?, ?)";
+	const struct row *r;
 	size_t i;
 	int rc;
 
-	if ((rc = check_in_use(s, rows, n, errp)) != IPP_OK ||
-	    (rc = ipp_store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS"
+	if ((rc = ipp_store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS"
 	    " new_reasons (code TEXT PRIMARY KEY); DELETE FROM new_reasons",
 	    errp)) != IPP_OK)
 		return rc;
-	for (i = 0; i < n; i++) {
-		if ((rc = ipp_store_run(s, "INSERT OR IGNORE INTO new_reasons"
-		    " VALUES (?)", "cannot load the catalog", errp, "t",
-		    rows[i].field[0])) != IPP_OK ||
-		    (rc = ipp_store_run(s, upsert_sql, "cannot load the catalog",
-		    errp, "tttttt", rows[i].field[0], rows[i].field[1],
-		    rows[i].field[2], rows[i].field[3],
-		    rows[i].field[4] ? rows[i].field[4] : "",
-		    rows[i].field[5])) != IPP_OK)
+	for (i = 0; i < cat->n; i++) {
+		r = &cat->rows[i];
+		if ((rc = ipp_store_run(s, "INSERT INTO new_reasons VALUES (?)",
+		    "cannot load the catalog", errp, "t", r->field[F_CODE])))
+			return rc;
+		if (with_kind)
+			rc = ipp_store_run(s, upsert_sql, "cannot load the "
+			    "catalog", errp, "ttttttt", r->field[F_CODE],
+			    r->field[F_TYPE], r->field[F_TARGET],
+			    r->field[F_LABEL], r->field[F_DESCRIPTION] ?
+			    r->field[F_DESCRIPTION] : "", r->field[F_PRIORITY],
+			    r->field[F_KIND] && *r->field[F_KIND] ?
+			    r->field[F_KIND] : NULL);
+		else
+			rc = ipp_store_run(s, seed_sql, "cannot load the "
+			    "catalog", errp, "tttttt", r->field[F_CODE],
+			    r->field[F_TYPE], r->field[F_TARGET],
+			    r->field[F_LABEL], r->field[F_DESCRIPTION] ?
+			    r->field[F_DESCRIPTION] : "", r->field[F_PRIORITY]);
+		if (rc != IPP_OK)
 			return rc;
 	}
+	/* No code in use is left to delete: check_in_use saw to that. */
 	return ipp_store_exec(s, "DELETE FROM reasons WHERE code NOT IN"
 	    " (SELECT code FROM new_reasons); DROP TABLE new_reasons", errp);
 }
@@ -230,38 +415,67 @@ replace(struct ipp_store *s, const struct row *rows, size_t n, char **errp)
 int
 ipp_reason_load(struct ipp_store *s, FILE *fp, const char *name, char **errp)
 {
-	struct row *rows;
-	size_t n;
+	struct catalog cat;
 	int rc;
 
-	if ((rc = read_rows(fp, name, &rows, &n, errp)) != IPP_OK)
+	if ((rc = read_catalog(fp, name, &cat, errp)) != IPP_OK)
 		return rc;
 	if ((rc = ipp_store_begin(s, errp)) == IPP_OK) {
-		if ((rc = replace(s, rows, n, errp)) == IPP_OK)
+		if ((rc = check_in_use(s, &cat, errp)) == IPP_OK &&
+		    (rc = replace(s, &cat, 1, errp)) == IPP_OK)
 			rc = ipp_store_commit(s, errp);
 		else
 			ipp_store_rollback(s);
 	}
-	free_rows(rows, n);
+	catalog_free(&cat);
 	return rc;
 }
 
-int
-ipp_reason_seed(struct ipp_store *s, char **errp)
+/* The shipped catalog, lib/reasons.tsv, read and checked. */
+static int
+read_shipped(struct catalog *cat, char **errp)
 {
-	struct row *rows;
-	size_t n;
 	FILE *fp;
 	int rc;
 
 	if ((fp = fmemopen((void *)ipp_reasons_tsv, strlen(ipp_reasons_tsv),
 	    "r")) == NULL)
 		return ipp_error(errp, IPP_ESYS, "out of memory");
-	rc = read_rows(fp, "reasons.tsv", &rows, &n, errp);
+	rc = read_catalog(fp, "reasons.tsv", cat, errp);
 	fclose(fp);
-	if (rc != IPP_OK)
+	return rc;
+}
+
+int
+ipp_reason_seed(struct ipp_store *s, char **errp)
+{
+	struct catalog cat;
+	int rc;
+
+	if ((rc = read_shipped(&cat, errp)) != IPP_OK)
 		return rc;
-	rc = replace(s, rows, n, errp);
-	free_rows(rows, n);
+	rc = replace(s, &cat, 0, errp);
+	catalog_free(&cat);
+	return rc;
+}
+
+int
+ipp_reason_seed_kinds(struct ipp_store *s, char **errp)
+{
+	static const char sql[] = "UPDATE reasons SET kind = ? WHERE code = ?"
+	    " AND ipr_type = 'patent' AND kind IS NULL";
+	struct catalog cat;
+	size_t i;
+	int rc;
+
+	if ((rc = read_shipped(&cat, errp)) != IPP_OK)
+		return rc;
+	for (i = 0; i < cat.n && rc == IPP_OK; i++)
+		if (cat.rows[i].field[F_KIND] != NULL &&
+		    *cat.rows[i].field[F_KIND] != '\0')
+			rc = ipp_store_run(s, sql, "cannot set the patent kinds",
+			    errp, "tt", cat.rows[i].field[F_KIND],
+			    cat.rows[i].field[F_CODE]);
+	catalog_free(&cat);
 	return rc;
 }

@@ -287,6 +287,31 @@ static const struct migration migrations[] = {
 	"  delivered_at TEXT);"
 	"CREATE INDEX mail_queued ON mail (mail_id) WHERE delivered_at IS NULL;",
 	    NULL },
+	/*
+	 * 6: the catalog's patent kinds (C4, I5), the codes' uses found
+	 * fast (C4, C8), and the answers of I3 (renewed? assigned?
+	 * altered?), yes where the IPR has the document already.
+	 */
+	{ "ALTER TABLE reasons ADD COLUMN kind TEXT CHECK (kind = 'invention'"
+	"  OR kind = 'utility-model' OR kind = 'design');"
+	"CREATE INDEX complaints_reason ON complaints (reason);"
+	"CREATE INDEX notices_reason ON notices (reason);"
+	"ALTER TABLE iprs ADD COLUMN was_renewed TEXT NOT NULL DEFAULT 'no'"
+	"  CHECK (was_renewed = 'yes' OR was_renewed = 'no');"
+	"ALTER TABLE iprs ADD COLUMN was_assigned TEXT NOT NULL DEFAULT 'no'"
+	"  CHECK (was_assigned = 'yes' OR was_assigned = 'no');"
+	"ALTER TABLE iprs ADD COLUMN was_altered TEXT NOT NULL DEFAULT 'no'"
+	"  CHECK (was_altered = 'yes' OR was_altered = 'no');"
+	"UPDATE iprs SET was_renewed = 'yes' WHERE EXISTS (SELECT 1"
+	"  FROM ipr_documents d WHERE d.ipr_id = iprs.ipr_id"
+	"  AND d.role = 'renewed');"
+	"UPDATE iprs SET was_assigned = 'yes' WHERE EXISTS (SELECT 1"
+	"  FROM ipr_documents d WHERE d.ipr_id = iprs.ipr_id"
+	"  AND d.role = 'assigned');"
+	"UPDATE iprs SET was_altered = 'yes' WHERE EXISTS (SELECT 1"
+	"  FROM ipr_documents d WHERE d.ipr_id = iprs.ipr_id"
+	"  AND d.role = 'altered');",
+	    ipp_reason_seed_kinds },
 };
 
 int

@@ -37,7 +37,8 @@ stored() {
 
 HEADER=$(printf '%s\t' ipr_id account_id label type state registered \
     name number registrant jurisdiction expires classes brand kind \
-    description fail_reason failures created_at updated_at | sed 's/\t$//')
+    description was_renewed was_assigned was_altered fail_reason failures \
+    created_at updated_at | sed 's/\t$//')
 
 # ---- I2: a registered trademark in mainland China ----
 try as alice ipp-ipr add --type trademark --name ACME --number 12345678 \
