@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "common.h"
 #include "complaint.h"
+#include "decision.h"
 #include "err.h"
 #include "notice.h"
 #include "probe.h"
@@ -29,6 +30,11 @@ static int run_withdraw(struct cmd *, int, char **);
 static int run_form(struct cmd *, int, char **);
 static int run_reasons(struct cmd *, int, char **);
 static int run_probe(struct cmd *, int, char **);
+static int run_queue(struct cmd *, int, char **);
+static int run_overdue(struct cmd *, int, char **);
+static int run_accept(struct cmd *, int, char **);
+static int run_reject(struct cmd *, int, char **);
+static int run_abusive(struct cmd *, int, char **);
 
 #define NEW_OPTIONS "--platform platform [--region region] --ipr ipr " \
 	"--target target --reason code --supplement text " \
@@ -49,6 +55,12 @@ static const struct cmd_command commands[] = {
 	{ "reasons", run_reasons, "reasons [--type type] [--target target] "
 	    "[--load file]" },
 	{ "probe", run_probe, "probe [--no-check] [url ...]" },
+	{ "queue", run_queue, "queue [--platform platform] [--overdue]" },
+	{ "overdue", run_overdue, "overdue [--platform platform]" },
+	{ "accept", run_accept, "accept [--reason text] [url_id ...]" },
+	{ "reject", run_reject, "reject [--reason text] [url_id ...]" },
+	{ "abusive", run_abusive, "abusive [--revoke] --reason text "
+	    "complaint_id" },
 };
 
 /* A progress line on stderr, rewritten in place, when it is a terminal. */
@@ -613,6 +625,332 @@ run_reasons(struct cmd *c, int argc, char **argv)
 	}
 	rc = ipp_reason_load(c->store, fp, a.load, &c->err);
 	fclose(fp);
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
+}
+
+/* ---- case handlers: the queue, decisions, abusive marks (H1-H3) ---- */
+
+struct queue_args {
+	struct ipp_auth	 who;		/* a handler */
+	const char	*platform;	/* --platform */
+	int		 overdue;	/* --overdue, or the overdue command */
+	long		 count;		/* rows written */
+};
+
+static int
+take_queue(int ch, const char *arg, void *p)
+{
+	struct queue_args *a = p;
+
+	if (ch == 'p')
+		a->platform = arg;
+	else if (ch == 'o')
+		a->overdue = 1;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+queue_rows(struct cmd *c, struct ipp_tsv_writer *w, void *p)
+{
+	struct queue_args *a = p;
+
+	return ipp_decision_queue(c->store, &a->who, a->platform, a->overdue,
+	    w, &a->count, &c->err);
+}
+
+static int
+queue_or_overdue(struct cmd *c, const char *name, int argc, char **argv,
+    int overdue)
+{
+	static const struct option longs[] = {
+		{ "platform", required_argument, NULL, 'p' },
+		{ "overdue", no_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct option overdue_longs[] = {
+		{ "platform", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct queue_args a;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.overdue = overdue;
+	if (cmd_parse(c, name, argc, argv, overdue ? overdue_longs : longs,
+	    take_queue, &a) != argc)
+		return cmd_usage(c, name, "this command takes no operands");
+	if ((rc = cmd_handler(c, &a.who)) == IPP_OK)
+		rc = cmd_write_tsv(c, ipp_decision_queue_columns,
+		    ipp_decision_queue_ncolumns, queue_rows, &a);
+	if (rc != IPP_OK)
+		return cmd_fail(c, rc);
+	return a.count > 0 ? 0 : IPP_EXIT_FAIL;
+}
+
+static int
+run_queue(struct cmd *c, int argc, char **argv)
+{
+	return queue_or_overdue(c, "queue", argc, argv, 0);
+}
+
+static int
+run_overdue(struct cmd *c, int argc, char **argv)
+{
+	return queue_or_overdue(c, "overdue", argc, argv, 1);
+}
+
+struct decide_args {
+	const char	*reason;	/* --reason, for every row */
+	int		 revoke;	/* abusive --revoke */
+};
+
+static int
+take_decide(int ch, const char *arg, void *p)
+{
+	struct decide_args *a = p;
+
+	if (ch == 'R')
+		a->reason = arg;
+	else if (ch == 'v')
+		a->revoke = 1;
+	else
+		return -1;
+	return 0;
+}
+
+/* One batch: its output goes to a temporary file until it commits. */
+struct decide_run {
+	struct cmd			*c;
+	const char			*name;		/* accept, reject */
+	enum ipp_decision		 d;
+	struct ipp_decision_batch	*batch;		/* open */
+	struct ipp_tsv_writer		*w;		/* to out */
+	FILE				*out;		/* tmpfile */
+	long				 done, refused;
+};
+
+/*
+ * Decides one row.  id_text is the id as given; where names its place
+ * for messages ("<stdin>:3", or NULL for an argument).
+ */
+static int
+decide_row(struct decide_run *r, const char *id_text, const char *where,
+    const char *reason)
+{
+	struct ipp_decision_result res;
+	char *why = NULL, complaint[24], *line = NULL;
+	const char *result;
+	int64_t id;
+	int rc;
+
+	memset(&res, 0, sizeof(res));
+	if (ipp_cli_parse_id(id_text, &id) != 0)
+		rc = ipp_error(&why, IPP_EREFUSED, "url_id is not an id: '%s'",
+		    id_text ? id_text : "\\N");
+	else
+		rc = ipp_decision_apply(r->batch, id, r->d, reason, &res, &why);
+	if (rc != IPP_OK && rc != IPP_EREFUSED && rc != IPP_ENOTFOUND) {
+		free(r->c->err);
+		r->c->err = why;
+		return rc;
+	}
+	if (rc == IPP_OK) {
+		r->done++;
+		result = r->d == IPP_DECIDE_ACCEPT ? "accepted" : "rejected";
+	} else {
+		r->refused++;
+		result = "refused";
+		line = where ? ipp_strdup_printf("%s: %s", where, why) : NULL;
+		fprintf(stderr, "%s: %s: %s\n", r->c->prog, r->name,
+		    line ? line : why);
+	}
+	snprintf(complaint, sizeof(complaint), "%lld",
+	    (long long)res.complaint_id);
+	{
+		const char *row[] = { id_text, res.complaint_id ? complaint :
+			NULL, result, res.state[0] ? res.state : NULL,
+			res.window_ends_at[0] ? res.window_ends_at : NULL,
+			rc == IPP_OK ? (r->d == IPP_DECIDE_REJECT ? reason :
+			    NULL) : why };
+		rc = ipp_tsv_write_row(r->w, row, &r->c->err);
+	}
+	free(line);
+	free(why);
+	return rc;
+}
+
+/* The url_id (and reason) columns of TSV on stdin, row by row. */
+static int
+decide_stdin(struct decide_run *r, const struct ipp_auth *who,
+    const char *reason)
+{
+	struct ipp_tsv_reader *in;
+	char where[64];
+	const char *row_reason;
+	int rc, col, reason_col;
+
+	if ((rc = ipp_tsv_reader_open(&in, stdin, "<stdin>", &r->c->err)))
+		return rc;
+	if ((rc = ipp_tsv_require(in, "url_id", &col, &r->c->err)) != IPP_OK) {
+		ipp_tsv_reader_close(in);
+		return rc;
+	}
+	reason_col = ipp_tsv_column(in, "reason");
+	/* The batch starts with the first row: nothing is locked before. */
+	while ((rc = ipp_tsv_next(in, &r->c->err)) == 1) {
+		if (r->batch == NULL && (rc = ipp_decision_open(r->c->store,
+		    who, &r->batch, &r->c->err)) != IPP_OK)
+			break;
+		row_reason = reason;
+		if (row_reason == NULL && reason_col >= 0)
+			row_reason = ipp_tsv_field(in, (size_t)reason_col);
+		snprintf(where, sizeof(where), "<stdin>:%lu",
+		    ipp_tsv_line(in));
+		if ((rc = decide_row(r, ipp_tsv_field(in, (size_t)col), where,
+		    row_reason)) != IPP_OK)
+			break;
+	}
+	ipp_tsv_reader_close(in);
+	return rc < 0 ? rc : IPP_OK;
+}
+
+static int
+copy_out(struct cmd *c, FILE *fp)
+{
+	char buf[65536];
+	size_t n;
+
+	rewind(fp);
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		if (fwrite(buf, 1, n, stdout) != n)
+			return ipp_error(&c->err, IPP_ESYS, "write error: %m");
+	return ferror(fp) ? ipp_error(&c->err, IPP_ESYS, "read error") :
+	    IPP_OK;
+}
+
+static int
+decide(struct cmd *c, const char *name, enum ipp_decision d, int argc,
+    char **argv)
+{
+	static const struct option longs[] = {
+		{ "reason", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct decide_args a = { NULL, 0 };
+	struct decide_run r;
+	struct ipp_auth who;
+	long mails = 0;
+	int rc, rc2, i;
+
+	memset(&r, 0, sizeof(r));
+	r.c = c;
+	r.name = name;
+	r.d = d;
+	i = cmd_parse(c, name, argc, argv, longs, take_decide, &a);
+	if (a.reason != NULL && *a.reason == '\0')
+		return cmd_usage(c, name, "--reason needs a text (rule H1)");
+	if ((rc = cmd_handler(c, &who)) != IPP_OK)
+		return cmd_fail(c, rc);
+	if ((r.out = tmpfile()) == NULL) {
+		ipp_error(&c->err, IPP_ESYS, "cannot make a temporary file: %m");
+		return cmd_fail(c, IPP_ESYS);
+	}
+	if ((rc = ipp_tsv_writer_open(&r.w, r.out, ipp_decision_columns,
+	    ipp_decision_ncolumns, &c->err)) != IPP_OK) {
+		fclose(r.out);
+		return cmd_fail(c, rc);
+	}
+	if (i < argc) {
+		if ((rc = ipp_decision_open(c->store, &who, &r.batch,
+		    &c->err)) == IPP_OK)
+			for (; i < argc && rc == IPP_OK; i++)
+				rc = decide_row(&r, argv[i], NULL, a.reason);
+	} else
+		rc = decide_stdin(&r, &who, a.reason);
+	rc2 = ipp_tsv_writer_close(r.w, rc == IPP_OK ? &c->err : NULL);
+	if (rc == IPP_OK)
+		rc = rc2;
+	if (rc != IPP_OK) {
+		ipp_decision_abort(r.batch);
+		fclose(r.out);
+		fprintf(stderr, "%s: %s: nothing decided\n", c->prog, name);
+		return cmd_fail(c, rc);
+	}
+	if (r.batch != NULL && (rc = ipp_decision_close(r.batch, &mails,
+	    &c->err)) != IPP_OK && rc != IPP_ENET) {
+		fclose(r.out);
+		fprintf(stderr, "%s: %s: nothing decided\n", c->prog, name);
+		return cmd_fail(c, rc);
+	}
+	if (rc == IPP_ENET) {
+		fprintf(stderr, "%s: warning: %s\n", c->prog, c->err);
+		free(c->err);
+		c->err = NULL;
+	}
+	rc = copy_out(c, r.out);
+	fclose(r.out);
+	if (rc != IPP_OK)
+		return cmd_fail(c, rc);
+	fprintf(stderr, "%s: %s: %ld %s, %ld refused; %ld digest mail%s "
+	    "queued\n", c->prog, name, r.done, d == IPP_DECIDE_ACCEPT ?
+	    "accepted" : "rejected", r.refused, mails, mails == 1 ? "" : "s");
+	return r.refused > 0 ? IPP_EXIT_FAIL : 0;
+}
+
+static int
+run_accept(struct cmd *c, int argc, char **argv)
+{
+	return decide(c, "accept", IPP_DECIDE_ACCEPT, argc, argv);
+}
+
+static int
+run_reject(struct cmd *c, int argc, char **argv)
+{
+	return decide(c, "reject", IPP_DECIDE_REJECT, argc, argv);
+}
+
+struct mark_args {
+	struct decide_args	 a;
+	struct ipp_auth		 who;
+	int64_t			 complaint_id;
+};
+
+static int
+mark_rows(struct cmd *c, struct ipp_tsv_writer *w, void *p)
+{
+	struct mark_args *m = p;
+
+	return ipp_decision_mark(c->store, &m->who, m->complaint_id,
+	    m->a.revoke, m->a.reason, w, &c->err);
+}
+
+static int
+run_abusive(struct cmd *c, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "reason", required_argument, NULL, 'R' },
+		{ "revoke", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct mark_args m;
+	int rc, i;
+
+	memset(&m, 0, sizeof(m));
+	i = cmd_parse(c, "abusive", argc, argv, longs, take_decide, &m.a);
+	if (argc - i != 1 || ipp_cli_parse_id(argv[i], &m.complaint_id))
+		return cmd_usage(c, "abusive", "abusive needs one complaint id");
+	if (m.a.reason == NULL || *m.a.reason == '\0')
+		return cmd_usage(c, "abusive", "abusive needs --reason (rule "
+		    "H3)");
+	if ((rc = cmd_handler(c, &m.who)) == IPP_OK)
+		rc = cmd_write_tsv(c, ipp_decision_mark_columns,
+		    ipp_decision_mark_ncolumns, mark_rows, &m);
 	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
 
