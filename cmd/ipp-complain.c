@@ -14,10 +14,12 @@
 #include "common.h"
 #include "complaint.h"
 #include "decision.h"
+#include "detail.h"
 #include "err.h"
 #include "notice.h"
 #include "probe.h"
 #include "reason.h"
+#include "watch.h"
 #include "banned.h"
 
 static int run_new(struct cmd *, int, char **);
@@ -35,6 +37,8 @@ static int run_overdue(struct cmd *, int, char **);
 static int run_accept(struct cmd *, int, char **);
 static int run_reject(struct cmd *, int, char **);
 static int run_abusive(struct cmd *, int, char **);
+static int run_history(struct cmd *, int, char **);
+static int run_watch(struct cmd *, int, char **);
 
 #define NEW_OPTIONS "--platform platform [--region region] --ipr ipr " \
 	"--target target --reason code --supplement text " \
@@ -48,7 +52,8 @@ static const struct cmd_command commands[] = {
 	{ "list", run_list, "list [--state state] [--platform platform] "
 	    "[--since date]" },
 	{ "show", run_show, "show complaint_id" },
-	{ "urls", run_urls, "urls [--state state] [--platform platform]" },
+	{ "urls", run_urls, "urls [--state state] [--platform platform] "
+	    "[--complaint complaint_id]" },
 	{ "withdraw", run_withdraw, "withdraw [complaint_id ...]" },
 	{ "form", run_form, "form --email email --name name --platform platform "
 	    "[--region region] --right-description text --reason code url ..." },
@@ -61,6 +66,9 @@ static const struct cmd_command commands[] = {
 	{ "reject", run_reject, "reject [--reason text] [url_id ...]" },
 	{ "abusive", run_abusive, "abusive [--revoke] --reason text "
 	    "complaint_id" },
+	{ "history", run_history, "history complaint_id | --url url_id" },
+	{ "watch", run_watch, "watch [--complaint complaint_id] [--since date] "
+	    "[--no-check]" },
 };
 
 /* A progress line on stderr, rewritten in place, when it is a terminal. */
@@ -405,6 +413,8 @@ take_filter(int ch, const char *arg, void *p)
 {
 	struct ipp_complaint_filter *f = p;
 
+	if (ch == 'c')
+		return ipp_cli_parse_id(arg, &f->complaint_id);
 	if (ch == 's')
 		f->state = arg;
 	else if (ch == 'p')
@@ -473,6 +483,7 @@ run_urls(struct cmd *c, int argc, char **argv)
 	static const struct option longs[] = {
 		{ "state", required_argument, NULL, 's' },
 		{ "platform", required_argument, NULL, 'p' },
+		{ "complaint", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -484,17 +495,137 @@ run_urls(struct cmd *c, int argc, char **argv)
 	return list_with(c, &a, 1);
 }
 
+struct show_args {
+	struct ipp_auth	 who;		/* the caller */
+	int64_t		 complaint_id;	/* show, history */
+	int64_t		 url_id;	/* history --url */
+	long		 count;		/* rows written */
+};
+
+static int
+show_rows(struct cmd *c, struct ipp_tsv_writer *w, void *p)
+{
+	struct show_args *a = p;
+
+	return ipp_detail_show(c->store, &a->who, a->complaint_id, w,
+	    &c->err);
+}
+
+/* H4: the complaint whole, as field and value rows. */
 static int
 run_show(struct cmd *c, int argc, char **argv)
 {
-	struct list_args a;
-	int i;
+	struct show_args a;
+	int rc, i;
 
 	memset(&a, 0, sizeof(a));
 	i = cmd_parse(c, "show", argc, argv, NULL, NULL, NULL);
-	if (argc - i != 1 || ipp_cli_parse_id(argv[i], &a.f.complaint_id))
+	if (argc - i != 1 || ipp_cli_parse_id(argv[i], &a.complaint_id))
 		return cmd_usage(c, "show", "show needs one complaint id");
-	return list_with(c, &a, 1);
+	if ((rc = cmd_signed_in(c, &a.who)) == IPP_OK)
+		rc = cmd_write_tsv(c, ipp_detail_columns, ipp_detail_ncolumns,
+		    show_rows, &a);
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
+}
+
+static int
+take_history(int ch, const char *arg, void *p)
+{
+	struct show_args *a = p;
+
+	if (ch != 'u')
+		return -1;
+	return ipp_cli_parse_id(arg, &a->url_id);
+}
+
+static int
+history_rows(struct cmd *c, struct ipp_tsv_writer *w, void *p)
+{
+	struct show_args *a = p;
+
+	return ipp_detail_history(c->store, &a->who, a->complaint_id,
+	    a->url_id, w, &a->count, &c->err);
+}
+
+static int
+run_history(struct cmd *c, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "url", required_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct show_args a;
+	int rc, i;
+
+	memset(&a, 0, sizeof(a));
+	i = cmd_parse(c, "history", argc, argv, longs, take_history, &a);
+	if (a.url_id == 0 && (argc - i != 1 ||
+	    ipp_cli_parse_id(argv[i], &a.complaint_id)))
+		return cmd_usage(c, "history", "history needs one complaint id "
+		    "or --url url_id");
+	if (a.url_id != 0 && argc - i != 0)
+		return cmd_usage(c, "history", "history takes a complaint id "
+		    "or --url url_id, not both");
+	if ((rc = cmd_signed_in(c, &a.who)) == IPP_OK)
+		rc = cmd_write_tsv(c, ipp_detail_history_columns,
+		    ipp_detail_history_ncolumns, history_rows, &a);
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
+}
+
+struct watch_args {
+	struct ipp_auth			 who;
+	struct ipp_watch_options	 o;
+	long				 rows;
+};
+
+static int
+take_watch(int ch, const char *arg, void *p)
+{
+	struct watch_args *a = p;
+
+	switch (ch) {
+	case 'c': return ipp_cli_parse_id(arg, &a->o.complaint_id);
+	case 'S': a->o.since = arg; return 0;
+	case 'n': a->o.check = 0; return 0;
+	default: return -1;
+	}
+}
+
+static int
+watch_rows(struct cmd *c, struct ipp_tsv_writer *w, void *p)
+{
+	struct watch_args *a = p;
+
+	return ipp_watch_run(c->store, &a->who, &a->o, w, &a->rows, &c->err);
+}
+
+/* H5: removed listings checked live again; the relisted ones printed. */
+static int
+run_watch(struct cmd *c, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "complaint", required_argument, NULL, 'c' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "no-check", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct watch_args a;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.o.check = 1;
+	if (cmd_parse(c, "watch", argc, argv, longs, take_watch, &a) != argc)
+		return cmd_usage(c, "watch", "watch takes no operands");
+	a.o.progress = isatty(STDERR_FILENO) ? show_progress : NULL;
+	a.o.arg = (void *)c->prog;
+	if ((rc = cmd_signed_in(c, &a.who)) == IPP_OK)
+		rc = cmd_write_tsv(c, ipp_watch_columns, ipp_watch_ncolumns,
+		    watch_rows, &a);
+	if (rc != IPP_OK)
+		return cmd_fail(c, rc);
+	return a.rows > 0 ? 0 : IPP_EXIT_FAIL;
 }
 
 static int
