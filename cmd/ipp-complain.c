@@ -930,7 +930,9 @@ decide_stdin(struct decide_run *r, const struct ipp_auth *who,
 		ipp_tsv_reader_close(in);
 		return rc;
 	}
-	reason_col = ipp_tsv_column(in, "reason");
+	/* One reason a row is for rejections (H1). */
+	reason_col = r->d == IPP_DECIDE_REJECT ? ipp_tsv_column(in, "reason") :
+	    -1;
 	/* The batch starts with the first row: nothing is locked before. */
 	while ((rc = ipp_tsv_next(in, &r->c->err)) == 1) {
 		if (r->batch == NULL && (rc = ipp_decision_open(r->c->store,

@@ -139,6 +139,32 @@ refuse_state(struct ipp_store *s, int64_t url_id, const char *state,
 	return rc;
 }
 
+/*
+ * A rejection's reason that is a code of the catalog is the complaint's
+ * reason code (the reason column of queue), not the handler's reason.
+ */
+static int
+check_reason(struct ipp_store *s, int64_t url_id, const char *reason,
+    char **errp)
+{
+	static const char sql[] = "SELECT count(*) FROM reasons WHERE code = ?";
+	sqlite3_stmt *st;
+	int64_t n;
+	int rc;
+
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, reason, -1, SQLITE_STATIC);
+	if ((rc = ipp_store_first_int(s, st, &n, "cannot read the catalog",
+	    errp)) != IPP_OK)
+		return rc;
+	if (n > 0)
+		return ipp_error(errp, IPP_EREFUSED, "URL %lld: '%s' is a "
+		    "reason code, not the reason for a rejection: give "
+		    "--reason (rule H1)", (long long)url_id, reason);
+	return IPP_OK;
+}
+
 int
 ipp_decision_apply(struct ipp_decision_batch *b, int64_t url_id,
     enum ipp_decision d, const char *reason,
@@ -157,6 +183,9 @@ ipp_decision_apply(struct ipp_decision_batch *b, int64_t url_id,
 		return ipp_error(errp, IPP_EREFUSED, "URL %lld: a rejection "
 		    "needs a reason (--reason, or a reason column; rule H1)",
 		    (long long)url_id);
+	if (d == IPP_DECIDE_REJECT && (rc = check_reason(b->s, url_id, reason,
+	    errp)) != IPP_OK)
+		return rc;
 	m.url_id = url_id;
 	m.from = "submitted";
 	m.to = d == IPP_DECIDE_ACCEPT ? "pending-counter" : "rejected";

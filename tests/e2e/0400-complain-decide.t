@@ -155,8 +155,16 @@ is "$(sql "SELECT reason FROM url_moves WHERE url_id = $AH1
     AND to_state = 'rejected'")" 'Sold by the brand itself.' \
     "the row's own reason is recorded"
 try as handler sh -c "ipp-complain queue --platform tmall |
+    ipp-complain reject"
+is "$rc" 1 "queue | reject without --reason"
+like "$err" "URL $AH2: 'tm-counterfeit-goods' is a reason code, not the reason for a rejection: give --reason \\(rule H1\\)" \
+    "queue's reason column is the complaint's code: refused"
+try as handler sh -c "ipp-complain queue --platform tmall |
     ipp-complain accept"
 succeeded "queue --platform tmall | accept"
+is "$(sql "SELECT reason IS NULL FROM url_moves WHERE url_id = $AH2
+    AND to_state = 'pending-counter'")" 1 \
+    "accept does not take queue's reason column as its reason"
 is "$(printf '%s\n' "$out" | tsv_column url_id)" "$AH2" \
     "accepts what the queue listed"
 try as handler sh -c "ipp-complain queue | ipp-complain accept"
