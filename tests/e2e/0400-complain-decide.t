@@ -176,6 +176,19 @@ is "$(digests alice@example.com | wc -l)" 5 \
 try as handler ipp-complain queue
 is "$rc" 1 "the queue is empty"
 
+# ---- withdrawal after a decision (C11) ----
+now_add 60
+try as alice ipp-complain withdraw "$AN"
+succeeded "alice withdraws a complaint with an accepted URL"
+is "$(sql "SELECT group_concat(state, ' ') FROM (SELECT state FROM
+    complaint_urls WHERE complaint_id = $AN ORDER BY url_id)")" \
+    "withdrawn rejected rejected" \
+    "the accepted URL is withdrawn, the rejected ones keep their outcome"
+is "$(sql "SELECT from_state || '>' || to_state || ' ' || final_at FROM
+    url_moves JOIN complaint_urls USING (url_id) WHERE url_id = $AN1
+    AND to_state = 'withdrawn'")" \
+    "pending-counter>withdrawn $IPP_NOW" "through the one move function"
+
 # ---- every move, once, on the diagram ----
 is "$(sql "SELECT count(*) FROM url_moves WHERE from_state IS NULL")" 7 \
     "each URL's filing is its first move"
