@@ -11,10 +11,13 @@
 #include "cli.h"
 #include "common.h"
 #include "complaint.h"
+#include "decision.h"
+#include "detail.h"
 #include "err.h"
 #include "notice.h"
 #include "probe.h"
 #include "reason.h"
+#include "watch.h"
 #include "banned.h"
 
 static int run_new(struct cmd *, int, char **);
@@ -27,6 +30,13 @@ static int run_withdraw(struct cmd *, int, char **);
 static int run_form(struct cmd *, int, char **);
 static int run_reasons(struct cmd *, int, char **);
 static int run_probe(struct cmd *, int, char **);
+static int run_queue(struct cmd *, int, char **);
+static int run_overdue(struct cmd *, int, char **);
+static int run_accept(struct cmd *, int, char **);
+static int run_reject(struct cmd *, int, char **);
+static int run_abusive(struct cmd *, int, char **);
+static int run_history(struct cmd *, int, char **);
+static int run_watch(struct cmd *, int, char **);
 
 #define NEW_OPTIONS "--platform platform [--region region] --ipr ipr " \
 	"--target target --reason code --supplement text " \
@@ -40,13 +50,23 @@ static const struct cmd_command commands[] = {
 	{ "list", run_list, "list [--state state] [--platform platform] "
 	    "[--since date]" },
 	{ "show", run_show, "show complaint_id" },
-	{ "urls", run_urls, "urls [--state state] [--platform platform]" },
+	{ "urls", run_urls, "urls [--state state] [--platform platform] "
+	    "[--complaint complaint_id]" },
 	{ "withdraw", run_withdraw, "withdraw [complaint_id ...]" },
 	{ "form", run_form, "form --email email --name name --platform platform "
 	    "[--region region] --right-description text --reason code url ..." },
 	{ "reasons", run_reasons, "reasons [--type type] [--target target] "
 	    "[--load file]" },
 	{ "probe", run_probe, "probe [--no-check] [url ...]" },
+	{ "queue", run_queue, "queue [--platform platform] [--overdue]" },
+	{ "overdue", run_overdue, "overdue [--platform platform]" },
+	{ "accept", run_accept, "accept [--reason text] [url_id ...]" },
+	{ "reject", run_reject, "reject [--reason text] [url_id ...]" },
+	{ "abusive", run_abusive, "abusive [--revoke] --reason text "
+	    "complaint_id" },
+	{ "history", run_history, "history complaint_id | --url url_id" },
+	{ "watch", run_watch, "watch [--complaint complaint_id] [--since date] "
+	    "[--no-check]" },
 };
 
 /* A progress line on stderr, rewritten in place, when it is a terminal. */
@@ -387,6 +407,8 @@ take_filter(int ch, const char *arg, void *p)
 {
 	struct ipp_complaint_filter *f = p;
 
+	if (ch == 'c')
+		return ipp_cli_parse_id(arg, &f->complaint_id);
 	if (ch == 's')
 		f->state = arg;
 	else if (ch == 'p')
@@ -452,6 +474,7 @@ run_urls(struct cmd *c, int argc, char **argv)
 	static const struct option longs[] = {
 		{ "state", required_argument, NULL, 's' },
 		{ "platform", required_argument, NULL, 'p' },
+		{ "complaint", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct list_args a;
@@ -462,17 +485,135 @@ run_urls(struct cmd *c, int argc, char **argv)
 	return list_with(c, &a, 1);
 }
 
+struct show_args {
+	struct ipp_auth	 who;		/* the caller */
+	int64_t		 complaint_id;	/* show, history */
+	int64_t		 url_id;	/* history --url */
+	long		 count;		/* rows written */
+};
+
+static int
+show_rows(struct cmd *c, struct ipp_tsv_writer *w, void *p)
+{
+	struct show_args *a = p;
+
+	return ipp_detail_show(c->store, &a->who, a->complaint_id, w,
+	    &c->err);
+}
+
+/* H4: the complaint whole, as field and value rows. */
 static int
 run_show(struct cmd *c, int argc, char **argv)
 {
-	struct list_args a;
-	int i;
+	struct show_args a;
+	int rc, i;
 
 	memset(&a, 0, sizeof(a));
 	i = cmd_parse(c, "show", argc, argv, NULL, NULL, NULL);
-	if (argc - i != 1 || ipp_cli_parse_id(argv[i], &a.f.complaint_id))
+	if (argc - i != 1 || ipp_cli_parse_id(argv[i], &a.complaint_id))
 		return cmd_usage(c, "show", "show needs one complaint id");
-	return list_with(c, &a, 1);
+	if ((rc = cmd_signed_in(c, &a.who)) == IPP_OK)
+		rc = cmd_write_tsv(c, ipp_detail_columns, ipp_detail_ncolumns,
+		    show_rows, &a);
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
+}
+
+static int
+take_history(int ch, const char *arg, void *p)
+{
+	struct show_args *a = p;
+
+	if (ch != 'u')
+		return -1;
+	return ipp_cli_parse_id(arg, &a->url_id);
+}
+
+static int
+history_rows(struct cmd *c, struct ipp_tsv_writer *w, void *p)
+{
+	struct show_args *a = p;
+
+	return ipp_detail_history(c->store, &a->who, a->complaint_id,
+	    a->url_id, w, &a->count, &c->err);
+}
+
+static int
+run_history(struct cmd *c, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "url", required_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct show_args a;
+	int rc, i;
+
+	memset(&a, 0, sizeof(a));
+	i = cmd_parse(c, "history", argc, argv, longs, take_history, &a);
+	if (a.url_id == 0 && (argc - i != 1 ||
+	    ipp_cli_parse_id(argv[i], &a.complaint_id)))
+		return cmd_usage(c, "history", "history needs one complaint id "
+		    "or --url url_id");
+	if (a.url_id != 0 && argc - i != 0)
+		return cmd_usage(c, "history", "history takes a complaint id "
+		    "or --url url_id, not both");
+	if ((rc = cmd_signed_in(c, &a.who)) == IPP_OK)
+		rc = cmd_write_tsv(c, ipp_detail_history_columns,
+		    ipp_detail_history_ncolumns, history_rows, &a);
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
+}
+
+struct watch_args {
+	struct ipp_auth			 who;
+	struct ipp_watch_options	 o;
+	long				 rows;
+};
+
+static int
+take_watch(int ch, const char *arg, void *p)
+{
+	struct watch_args *a = p;
+
+	switch (ch) {
+	case 'c': return ipp_cli_parse_id(arg, &a->o.complaint_id);
+	case 'S': a->o.since = arg; return 0;
+	case 'n': a->o.check = 0; return 0;
+	default: return -1;
+	}
+}
+
+static int
+watch_rows(struct cmd *c, struct ipp_tsv_writer *w, void *p)
+{
+	struct watch_args *a = p;
+
+	return ipp_watch_run(c->store, &a->who, &a->o, w, &a->rows, &c->err);
+}
+
+/* H5: removed listings checked live again; the relisted ones printed. */
+static int
+run_watch(struct cmd *c, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "complaint", required_argument, NULL, 'c' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "no-check", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct watch_args a;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.o.check = 1;
+	if (cmd_parse(c, "watch", argc, argv, longs, take_watch, &a) != argc)
+		return cmd_usage(c, "watch", "watch takes no operands");
+	a.o.progress = isatty(STDERR_FILENO) ? show_progress : NULL;
+	a.o.arg = (void *)c->prog;
+	if ((rc = cmd_signed_in(c, &a.who)) == IPP_OK)
+		rc = cmd_write_tsv(c, ipp_watch_columns, ipp_watch_ncolumns,
+		    watch_rows, &a);
+	if (rc != IPP_OK)
+		return cmd_fail(c, rc);
+	return a.rows > 0 ? 0 : IPP_EXIT_FAIL;
 }
 
 static int
@@ -604,6 +745,330 @@ run_reasons(struct cmd *c, int argc, char **argv)
 		return cmd_fail(c, rc);
 	rc = ipp_reason_load(c->store, in.fp, in.name, &c->err);
 	cmd_close_input(&in);
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
+}
+
+/* ---- case handlers: the queue, decisions, abusive marks (H1-H3) ---- */
+
+struct queue_args {
+	struct ipp_auth	 who;		/* a handler */
+	const char	*platform;	/* --platform */
+	int		 overdue;	/* --overdue, or the overdue command */
+	long		 count;		/* rows written */
+};
+
+static int
+take_queue(int ch, const char *arg, void *p)
+{
+	struct queue_args *a = p;
+
+	if (ch == 'p')
+		a->platform = arg;
+	else if (ch == 'o')
+		a->overdue = 1;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+queue_rows(struct cmd *c, struct ipp_tsv_writer *w, void *p)
+{
+	struct queue_args *a = p;
+
+	return ipp_decision_queue(c->store, &a->who, a->platform, a->overdue,
+	    w, &a->count, &c->err);
+}
+
+static int
+queue_or_overdue(struct cmd *c, const char *name, int argc, char **argv,
+    int overdue)
+{
+	static const struct option longs[] = {
+		{ "platform", required_argument, NULL, 'p' },
+		{ "overdue", no_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct option overdue_longs[] = {
+		{ "platform", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct queue_args a;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.overdue = overdue;
+	if (cmd_parse(c, name, argc, argv, overdue ? overdue_longs : longs,
+	    take_queue, &a) != argc)
+		return cmd_usage(c, name, "this command takes no operands");
+	if ((rc = cmd_handler(c, &a.who)) == IPP_OK)
+		rc = cmd_write_tsv(c, ipp_decision_queue_columns,
+		    ipp_decision_queue_ncolumns, queue_rows, &a);
+	if (rc != IPP_OK)
+		return cmd_fail(c, rc);
+	return a.count > 0 ? 0 : IPP_EXIT_FAIL;
+}
+
+static int
+run_queue(struct cmd *c, int argc, char **argv)
+{
+	return queue_or_overdue(c, "queue", argc, argv, 0);
+}
+
+static int
+run_overdue(struct cmd *c, int argc, char **argv)
+{
+	return queue_or_overdue(c, "overdue", argc, argv, 1);
+}
+
+struct decide_args {
+	const char	*reason;	/* --reason, for every row */
+	int		 revoke;	/* abusive --revoke */
+};
+
+static int
+take_decide(int ch, const char *arg, void *p)
+{
+	struct decide_args *a = p;
+
+	if (ch == 'R')
+		a->reason = arg;
+	else if (ch == 'v')
+		a->revoke = 1;
+	else
+		return -1;
+	return 0;
+}
+
+/* One batch: its output goes to a temporary file until it commits. */
+struct decide_run {
+	struct cmd			*c;
+	const char			*name;		/* accept, reject */
+	enum ipp_decision		 d;
+	struct ipp_decision_batch	*batch;		/* open */
+	struct ipp_tsv_writer		*w;		/* to out */
+	FILE				*out;		/* tmpfile */
+	long				 done, refused;
+};
+
+/*
+ * Decides one row.  id_text is the id as given; where names its place
+ * for messages ("<stdin>:3", or NULL for an argument).
+ */
+static int
+decide_row(struct decide_run *r, const char *id_text, const char *where,
+    const char *reason)
+{
+	struct ipp_decision_result res;
+	char *why = NULL, complaint[24], *line = NULL;
+	const char *result;
+	int64_t id;
+	int rc;
+
+	memset(&res, 0, sizeof(res));
+	if (ipp_cli_parse_id(id_text, &id) != 0)
+		rc = ipp_error(&why, IPP_EREFUSED, "url_id is not an id: '%s'",
+		    id_text ? id_text : "\\N");
+	else
+		rc = ipp_decision_apply(r->batch, id, r->d, reason, &res, &why);
+	if (rc != IPP_OK && rc != IPP_EREFUSED && rc != IPP_ENOTFOUND) {
+		free(r->c->err);
+		r->c->err = why;
+		return rc;
+	}
+	if (rc == IPP_OK) {
+		r->done++;
+		result = r->d == IPP_DECIDE_ACCEPT ? "accepted" : "rejected";
+	} else {
+		r->refused++;
+		result = "refused";
+		line = where ? ipp_strdup_printf("%s: %s", where, why) : NULL;
+		fprintf(stderr, "%s: %s: %s\n", r->c->prog, r->name,
+		    line ? line : why);
+	}
+	snprintf(complaint, sizeof(complaint), "%lld",
+	    (long long)res.complaint_id);
+	{
+		const char *row[] = { id_text, res.complaint_id ? complaint :
+			NULL, result, res.state[0] ? res.state : NULL,
+			res.window_ends_at[0] ? res.window_ends_at : NULL,
+			rc == IPP_OK ? (r->d == IPP_DECIDE_REJECT ? reason :
+			    NULL) : why };
+		rc = ipp_tsv_write_row(r->w, row, &r->c->err);
+	}
+	free(line);
+	free(why);
+	return rc;
+}
+
+/* The url_id (and reason) columns of TSV on stdin, row by row. */
+static int
+decide_stdin(struct decide_run *r, const struct ipp_auth *who,
+    const char *reason)
+{
+	struct ipp_tsv_reader *in;
+	char where[64];
+	const char *row_reason;
+	int rc, col, reason_col;
+
+	if ((rc = ipp_tsv_reader_open(&in, stdin, "<stdin>", &r->c->err)))
+		return rc;
+	if ((rc = ipp_tsv_require(in, "url_id", &col, &r->c->err)) != IPP_OK) {
+		ipp_tsv_reader_close(in);
+		return rc;
+	}
+	/* One reason a row is for rejections (H1). */
+	reason_col = r->d == IPP_DECIDE_REJECT ? ipp_tsv_column(in, "reason") :
+	    -1;
+	/* The batch starts with the first row: nothing is locked before. */
+	while ((rc = ipp_tsv_next(in, &r->c->err)) == 1) {
+		if (r->batch == NULL && (rc = ipp_decision_open(r->c->store,
+		    who, &r->batch, &r->c->err)) != IPP_OK)
+			break;
+		row_reason = reason;
+		if (row_reason == NULL && reason_col >= 0)
+			row_reason = ipp_tsv_field(in, (size_t)reason_col);
+		snprintf(where, sizeof(where), "<stdin>:%lu",
+		    ipp_tsv_line(in));
+		if ((rc = decide_row(r, ipp_tsv_field(in, (size_t)col), where,
+		    row_reason)) != IPP_OK)
+			break;
+	}
+	ipp_tsv_reader_close(in);
+	return rc < 0 ? rc : IPP_OK;
+}
+
+static int
+copy_out(struct cmd *c, FILE *fp)
+{
+	char buf[65536];
+	size_t n;
+
+	rewind(fp);
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		if (fwrite(buf, 1, n, stdout) != n)
+			return ipp_error(&c->err, IPP_ESYS, "write error: %m");
+	return ferror(fp) ? ipp_error(&c->err, IPP_ESYS, "read error") :
+	    IPP_OK;
+}
+
+static int
+decide(struct cmd *c, const char *name, enum ipp_decision d, int argc,
+    char **argv)
+{
+	static const struct option longs[] = {
+		{ "reason", required_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct decide_args a = { NULL, 0 };
+	struct decide_run r;
+	struct ipp_auth who;
+	long mails = 0;
+	int rc, rc2, i;
+
+	memset(&r, 0, sizeof(r));
+	r.c = c;
+	r.name = name;
+	r.d = d;
+	i = cmd_parse(c, name, argc, argv, longs, take_decide, &a);
+	if (a.reason != NULL && *a.reason == '\0')
+		return cmd_usage(c, name, "--reason needs a text (rule H1)");
+	if ((rc = cmd_handler(c, &who)) != IPP_OK)
+		return cmd_fail(c, rc);
+	if ((r.out = tmpfile()) == NULL) {
+		ipp_error(&c->err, IPP_ESYS, "cannot make a temporary file: %m");
+		return cmd_fail(c, IPP_ESYS);
+	}
+	if ((rc = ipp_tsv_writer_open(&r.w, r.out, ipp_decision_columns,
+	    ipp_decision_ncolumns, &c->err)) != IPP_OK) {
+		fclose(r.out);
+		return cmd_fail(c, rc);
+	}
+	if (i < argc) {
+		if ((rc = ipp_decision_open(c->store, &who, &r.batch,
+		    &c->err)) == IPP_OK)
+			for (; i < argc && rc == IPP_OK; i++)
+				rc = decide_row(&r, argv[i], NULL, a.reason);
+	} else
+		rc = decide_stdin(&r, &who, a.reason);
+	rc2 = ipp_tsv_writer_close(r.w, rc == IPP_OK ? &c->err : NULL);
+	if (rc == IPP_OK)
+		rc = rc2;
+	if (rc != IPP_OK) {
+		ipp_decision_abort(r.batch);
+		fclose(r.out);
+		fprintf(stderr, "%s: %s: nothing decided\n", c->prog, name);
+		return cmd_fail(c, rc);
+	}
+	if (r.batch != NULL && (rc = ipp_decision_close(r.batch, &mails,
+	    &c->err)) != IPP_OK && rc != IPP_ENET) {
+		fclose(r.out);
+		fprintf(stderr, "%s: %s: nothing decided\n", c->prog, name);
+		return cmd_fail(c, rc);
+	}
+	if (rc == IPP_ENET) {
+		fprintf(stderr, "%s: warning: %s\n", c->prog, c->err);
+		free(c->err);
+		c->err = NULL;
+	}
+	rc = copy_out(c, r.out);
+	fclose(r.out);
+	if (rc != IPP_OK)
+		return cmd_fail(c, rc);
+	fprintf(stderr, "%s: %s: %ld %s, %ld refused; %ld digest mail%s "
+	    "queued\n", c->prog, name, r.done, d == IPP_DECIDE_ACCEPT ?
+	    "accepted" : "rejected", r.refused, mails, mails == 1 ? "" : "s");
+	return r.refused > 0 ? IPP_EXIT_FAIL : 0;
+}
+
+static int
+run_accept(struct cmd *c, int argc, char **argv)
+{
+	return decide(c, "accept", IPP_DECIDE_ACCEPT, argc, argv);
+}
+
+static int
+run_reject(struct cmd *c, int argc, char **argv)
+{
+	return decide(c, "reject", IPP_DECIDE_REJECT, argc, argv);
+}
+
+struct mark_args {
+	struct decide_args	 a;
+	struct ipp_auth		 who;
+	int64_t			 complaint_id;
+};
+
+static int
+mark_rows(struct cmd *c, struct ipp_tsv_writer *w, void *p)
+{
+	struct mark_args *m = p;
+
+	return ipp_decision_mark(c->store, &m->who, m->complaint_id,
+	    m->a.revoke, m->a.reason, w, &c->err);
+}
+
+static int
+run_abusive(struct cmd *c, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "reason", required_argument, NULL, 'R' },
+		{ "revoke", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct mark_args m;
+	int rc, i;
+
+	memset(&m, 0, sizeof(m));
+	i = cmd_parse(c, "abusive", argc, argv, longs, take_decide, &m.a);
+	if (argc - i != 1 || ipp_cli_parse_id(argv[i], &m.complaint_id))
+		return cmd_usage(c, "abusive", "abusive needs one complaint id");
+	if (m.a.reason == NULL || *m.a.reason == '\0')
+		return cmd_usage(c, "abusive", "abusive needs --reason (rule "
+		    "H3)");
+	if ((rc = cmd_handler(c, &m.who)) == IPP_OK)
+		rc = cmd_write_tsv(c, ipp_decision_mark_columns,
+		    ipp_decision_mark_ncolumns, mark_rows, &m);
 	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
 

@@ -9,6 +9,7 @@
 #include "doc.h"
 #include "err.h"
 #include "ipr.h"
+#include "move.h"
 #include "reason.h"
 #include "settings.h"
 #include "banned.h"
@@ -426,7 +427,9 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 	for (i = 0; i < n; i++)
 		if ((rc = ipp_store_run(s, url_sql, "cannot file a URL", errp,
 		    "iitttt", *id, who->account_id, items[i].input,
-		    items[i].url->canonical, items[i].url->id, c->now)) != IPP_OK)
+		    items[i].url->canonical, items[i].url->id, c->now)) != IPP_OK ||
+		    (rc = ipp_move_filed(s, sqlite3_last_insert_rowid(
+		    ipp_store_db(s)), who->account_id, c->now, errp)) != IPP_OK)
 			return rc;
 	for (i = 0; i < q->nevidence; i++)
 		if ((rc = ipp_doc_record(s, &c->evidence[i], c->now, errp)) ||
@@ -651,22 +654,72 @@ ipp_complaint_urls(struct ipp_store *s, const struct ipp_auth *who,
 	return ipp_store_write_matches(s, st, w, count, errp);
 }
 
+/* C11: every non-final URL of complaint id moves to withdrawn. */
+static int
+withdraw_urls(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
+    const char *now, int *moved, char **errp)
+{
+	static const char open_sql[] = "SELECT url_id, state FROM"
+	    " complaint_urls WHERE complaint_id = ? AND " IPP_URL_OPEN
+	    " ORDER BY url_id";
+	struct ipp_move m = { 0, NULL, "withdrawn", who->account_id, NULL,
+		now, NULL };
+	sqlite3_stmt *st;
+	int64_t *ids = NULL;
+	char (*from)[24] = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	*moved = 0;
+	if ((rc = ipp_store_stmt(s, open_sql, &st, errp)) != IPP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	/* At most complaint_max_urls rows: collect, then move. */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t *gi = realloc(ids, (n + 1) * sizeof(*ids));
+		char (*gf)[24] = gi ? realloc(from, (n + 1) * sizeof(*from)) :
+		    NULL;
+
+		if (gi != NULL)
+			ids = gi;
+		if (gf != NULL)
+			from = gf;
+		if (gi == NULL || gf == NULL) {
+			sqlite3_reset(st);
+			rc = ipp_error(errp, IPP_ESYS, "out of memory");
+			goto done;
+		}
+		ids[n] = sqlite3_column_int64(st, 0);
+		snprintf(from[n++], sizeof(from[0]), "%s",
+		    (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		rc = ipp_store_fail(s, errp, "cannot read the complaint's URLs");
+		goto done;
+	}
+	rc = IPP_OK;
+	for (i = 0; i < n && rc == IPP_OK; i++) {
+		m.url_id = ids[i];
+		m.from = from[i];
+		rc = ipp_move_apply(s, &m, errp);
+	}
+	*moved = (int)n;
+done:
+	free(ids);
+	free(from);
+	return rc;
+}
+
 int
 ipp_complaint_withdraw(struct ipp_store *s, const struct ipp_auth *who,
     int64_t id, char **errp)
 {
 	static const char owner_sql[] = "SELECT account_id FROM complaints"
 	    " WHERE complaint_id = ?";
-	static const char move_sql[] = "INSERT INTO url_moves (url_id,"
-	    " from_state, to_state, actor_id, reason, at) SELECT url_id, state,"
-	    " 'withdrawn', ?, NULL, ? FROM complaint_urls WHERE complaint_id = ?"
-	    " AND " IPP_URL_OPEN;
-	static const char set_sql[] = "UPDATE complaint_urls SET state ="
-	    " 'withdrawn', updated_at = ? WHERE complaint_id = ? AND "
-	    IPP_URL_OPEN;
 	char now[IPP_TIME_LEN + 1];
 	sqlite3_stmt *st;
-	int rc, own;
+	int rc, own, moved;
 
 	if ((rc = ipp_clock_now_text(now, errp)) != IPP_OK ||
 	    (rc = ipp_store_begin(s, errp)) != IPP_OK)
@@ -682,12 +735,9 @@ ipp_complaint_withdraw(struct ipp_store *s, const struct ipp_auth *who,
 		    (long long)id);
 		goto fail;
 	}
-	if ((rc = ipp_store_run(s, move_sql, "cannot withdraw", errp, "iti",
-	    who->account_id, now, id)) != IPP_OK ||
-	    (rc = ipp_store_run(s, set_sql, "cannot withdraw", errp, "ti", now,
-	    id)) != IPP_OK)
+	if ((rc = withdraw_urls(s, who, id, now, &moved, errp)) != IPP_OK)
 		goto fail;
-	if (ipp_store_changes(s) == 0) {
+	if (moved == 0) {
 		rc = ipp_error(errp, IPP_EREFUSED, "every URL of complaint %lld "
 		    "is final already: nothing to withdraw (rule C11)",
 		    (long long)id);

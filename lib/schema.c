@@ -312,6 +312,87 @@ static const struct migration migrations[] = {
 	"  FROM ipr_documents d WHERE d.ipr_id = iprs.ipr_id"
 	"  AND d.role = 'altered');",
 	    ipp_reason_seed_kinds },
+
+	/*
+	 * 7: the moves of URLs (H1-H5, N1): filing recorded as the first
+	 * move, the store refusing a move applied twice (a URL leaves a
+	 * state at most once: DOMAIN.md's diagram has no cycle) or one the
+	 * diagram does not have; the time a URL became final, for the
+	 * score (G1); the end of its current window (N1); the holiday
+	 * list; abusive marks (H3) and relisting findings (H5).  url_moves
+	 * is rebuilt because filing has no from_state.
+	 */
+	{ "CREATE TABLE url_moves_5 ("
+	"  move_id INTEGER PRIMARY KEY,"
+	"  url_id INTEGER NOT NULL REFERENCES complaint_urls (url_id),"
+	"  from_state TEXT,"
+	"  to_state TEXT NOT NULL,"
+	"  actor_id INTEGER REFERENCES accounts (account_id),"
+	"  reason TEXT,"
+	"  at TEXT NOT NULL,"
+	"  CHECK ((from_state IS NULL AND to_state = 'submitted')"
+	"    OR (from_state = 'submitted' AND (to_state = 'pending-counter'"
+	"      OR to_state = 'rejected' OR to_state = 'withdrawn'))"
+	"    OR (from_state = 'pending-counter' AND (to_state = 'countered'"
+	"      OR to_state = 'removed' OR to_state = 'withdrawn'))"
+	"    OR (from_state = 'countered' AND (to_state = 'counter-rejected'"
+	"      OR to_state = 'restored' OR to_state = 'withdrawn'))"
+	"    OR (from_state = 'counter-rejected' AND (to_state = 'removed'"
+	"      OR to_state = 'restored' OR to_state = 'withdrawn'))));"
+	"INSERT INTO url_moves_5 (move_id, url_id, from_state, to_state,"
+	"  actor_id, reason, at)"
+	"  SELECT move_id, url_id, from_state, to_state, actor_id, reason, at"
+	"  FROM url_moves;"
+	"DROP TABLE url_moves;"
+	"ALTER TABLE url_moves_5 RENAME TO url_moves;"
+	"INSERT INTO url_moves (url_id, from_state, to_state, actor_id, at)"
+	"  SELECT u.url_id, NULL, 'submitted', c.account_id, c.created_at"
+	"  FROM complaint_urls u JOIN complaints c"
+	"  ON c.complaint_id = u.complaint_id ORDER BY u.url_id;"
+	"CREATE UNIQUE INDEX url_moves_once ON url_moves"
+	"  (url_id, COALESCE(from_state, ''));"
+	"ALTER TABLE complaint_urls ADD COLUMN final_at TEXT;"
+	"ALTER TABLE complaint_urls ADD COLUMN window_ends_at TEXT;"
+	"UPDATE complaint_urls SET final_at = COALESCE((SELECT max(m.at)"
+	"  FROM url_moves m WHERE m.url_id = complaint_urls.url_id"
+	"  AND m.to_state = complaint_urls.state), updated_at)"
+	"  WHERE NOT " IPP_URL_OPEN ";"
+	"CREATE INDEX complaint_urls_final ON complaint_urls"
+	"  (account_id, final_at) WHERE final_at IS NOT NULL;"
+	"CREATE INDEX complaint_urls_submitted ON complaint_urls"
+	"  (complaint_id, url_id) WHERE state = 'submitted';"
+	"CREATE TABLE holidays ("
+	"  day TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL DEFAULT '',"
+	"  created_at TEXT NOT NULL);"
+	"CREATE TABLE complaint_marks ("
+	"  mark_id INTEGER PRIMARY KEY,"
+	"  complaint_id INTEGER NOT NULL REFERENCES complaints (complaint_id),"
+	"  action TEXT NOT NULL CHECK (action = 'mark' OR action = 'revoke'),"
+	"  reason TEXT NOT NULL CHECK (reason <> ''),"
+	"  actor_id INTEGER NOT NULL REFERENCES accounts (account_id),"
+	"  at TEXT NOT NULL);"
+	"CREATE INDEX complaint_marks_complaint ON complaint_marks"
+	"  (complaint_id, mark_id);"
+	"CREATE TABLE relistings ("
+	"  relisting_id INTEGER PRIMARY KEY,"
+	"  url_id INTEGER NOT NULL REFERENCES complaint_urls (url_id),"
+	"  found_at TEXT NOT NULL,"
+	"  status INTEGER,"
+	"  note TEXT);"
+	"CREATE INDEX relistings_url ON relistings (url_id);"
+	"INSERT INTO settings VALUES"
+	" ('business_tz', 'Asia/Shanghai', 'text', NULL, NULL,"
+	"  'N1: time zone of business days (a tz database name)'),"
+	" ('counter_window_days', '3', 'integer', 1, 60,"
+	"  'N1: business days a merchant has to counter after acceptance'),"
+	" ('answer_window_days', '3', 'integer', 1, 60,"
+	"  'N1: business days an account has to answer a counter'),"
+	" ('reminder_hours', '24', 'integer', 1, 720,"
+	"  'N3: hours before an answer is due that the account is reminded'),"
+	" ('digest_max_urls', '1000', 'integer', 1, 100000,"
+	"  'H1: decided URLs listed one by one in a batch digest mail');",
+	    NULL },
 };
 
 int

@@ -364,9 +364,53 @@ step_complain_bulk() {
 	run ipp-complain list
 }
 
+# ---- decisions (issue 9) ----
+
+step_decide() {
+	session handler "the case handler's terminal"
+	say "The handler's queue: every submitted URL, the complaint due first" \
+	    "on top (rules C10, H2).  Here the Tmall ones, counterfeit, due" \
+	    "within 24 hours."
+	run ipp-complain queue --platform tmall
+	say "accept reads the url_id column: each URL is decided on its own," \
+	    "and the seller's counter window ends after 3 business days in" \
+	    "Shanghai, weekends and holidays left out (rules H1, N1)."
+	echo '+ ipp-complain queue --platform tmall | ipp-complain accept'
+	ipp-complain queue --platform tmall | ipp-complain accept
+	say "reject needs a reason, which the account is sent.  An id that is" \
+	    "not submitted any more is refused on its own, the others applied."
+	_first=$(ipp-complain queue --platform taobao | awk -F '\t' 'NR == 2 { print $1 }')
+	_decided=$(sqlite3 "$IPP_DB" "SELECT min(url_id) FROM complaint_urls
+	    WHERE state = 'pending-counter'" 2>/dev/null || echo 1)
+	run_refused ipp-complain reject \
+	    --reason 'The listing shows the mark of a licensee, not a copy.' \
+	    "$_first" "$_decided"
+	say "Nothing is overdue yet; cron would run this every hour (exit 1)."
+	run_refused ipp-complain overdue
+}
+
+step_account_view() {
+	session owner "the right holder's terminal"
+	say "One digest per batch, not one mail per URL (rule H1):"
+	for _m in $(ls -t "$(dirname "$IPP_DB")"/outbox/new/*); do
+		if tr -d '\r' <"$_m" | grep -qiF "To: $OWNER"; then
+			tr -d '\r' <"$_m" | sed -n '/^Subject:/p; /^$/,$p'
+			break
+		fi
+	done
+	_tmall=$(ipp-complain list --platform tmall | awk -F '\t' 'NR == 2 { print $1 }')
+	say "The complaint whole: its right, reason, evidence, target time," \
+	    "and its URLs counted by state (rule H4)."
+	run ipp-complain show "$_tmall"
+	say "Every move of its URLs, oldest first, with time, actor and reason."
+	run ipp-complain history "$_tmall"
+	say "The URLs themselves, with their states:"
+	run ipp-complain urls --complaint "$_tmall"
+}
+
 for step in init register verify login identity approve whoami \
     ipr_add ipr_verify ipr_watch complain_preflight complain_live \
-    complain_bulk; do
+    complain_bulk decide account_view; do
 	"step_$step"
 done
 echo

@@ -29,8 +29,13 @@ nothing_matched "ipp-ipr list, no IPR" as alice ipp-ipr list
 nothing_matched "ipp-ipr queue, empty" as handler ipp-ipr queue
 nothing_matched "ipp-complain list, no complaint" as alice ipp-complain list
 nothing_matched "ipp-complain urls, no URL" as alice ipp-complain urls
-nothing_matched "ipp-complain show of no complaint" \
-    as alice ipp-complain show 99
+nothing_matched "ipp-complain urls of no complaint" \
+    as alice ipp-complain urls --complaint 99
+
+# show names one record: an unknown one is a refusal that names it (H4).
+try as alice ipp-complain show 99
+is "$rc" 1 "ipp-complain show of no complaint: exit 1"
+like "$err" "99" "ipp-complain show of no complaint: the message names it"
 
 # A listing that matched is exit 0.
 try as handler ipp-register list

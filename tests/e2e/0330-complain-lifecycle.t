@@ -1,5 +1,5 @@
 #!/bin/sh
-# Complaints after filing: list with its filters, show and urls (one row
+# Complaints after filing: list with its filters, urls and urls --complaint (one row
 # per URL), each account seeing its own and a handler all; withdraw
 # (C11) by id or through a pipeline from list, the URLs becoming
 # withdrawn with the move recorded, a second withdraw refused, and the
@@ -75,17 +75,17 @@ is "$rc" 2 "a complaint state that does not exist is a usage error"
 try as handler ipp-complain list
 is "$(printf '%s\n' "$out" | ids)" "$TB $TM $AL $BB " "a handler sees every complaint"
 
-# ---- show and urls ----
-try as alice ipp-complain show "$TB"
-succeeded "show"
-is "$(printf '%s\n' "$out" | head -1)" "$URL_HEADER" "show's columns"
+# ---- urls of one complaint, and all ----
+try as alice ipp-complain urls --complaint "$TB"
+succeeded "urls --complaint"
+is "$(printf '%s\n' "$out" | head -1)" "$URL_HEADER" "urls --complaint's columns"
 is "$(printf '%s\n' "$out" | tsv_column url | tr '\n' ' ')" "$T1 $T2 " \
     "one row per URL, as given"
 is "$(printf '%s\n' "$out" | tsv_column canonical_url | sed -n 2p)" \
     'https://item.taobao.com/item.htm?id=502' "and canonical (C5)"
 is "$(printf '%s\n' "$out" | tsv_column state | sort -u)" submitted \
     "new URLs are submitted"
-try as bob ipp-complain show "$TB"
+try as bob ipp-complain urls --complaint "$TB"
 is "$rc" 1 "bob cannot see alice's complaint"
 is "$(printf '%s\n' "$out" | tsv_rows)" 0 "not a row of it"
 try as alice ipp-complain show first
@@ -93,7 +93,7 @@ is "$rc" 2 "show needs a complaint id"
 
 try as alice ipp-complain urls
 succeeded "urls"
-is "$(printf '%s\n' "$out" | head -1)" "$URL_HEADER" "urls has show's columns"
+is "$(printf '%s\n' "$out" | head -1)" "$URL_HEADER" "urls has the same columns"
 is "$(printf '%s\n' "$out" | tsv_rows)" 6 "alice's six URLs"
 is "$(printf '%s\n' "$out" | tsv_column complaint_id | uniq | tr '\n' ' ')" \
     "$TB $TM $AL " "by url_id, so by complaint"

@@ -99,8 +99,8 @@ test_descriptions_name_rules(void **state)
 	struct fx *fx = *state;
 
 	assert_int_equal(fx_query_int(fx->store, "SELECT count(*) FROM"
-	    " settings WHERE description NOT GLOB '[ACDGIN][0-9]:*'"
-	    " AND description NOT GLOB '[ACDGIN][0-9][0-9]:*'"
+	    " settings WHERE description NOT GLOB '[ACDGHIN][0-9]:*'"
+	    " AND description NOT GLOB '[ACDGHIN][0-9][0-9]:*'"
 	    " AND name <> 'mail_from'"), 0);
 	assert_true(fx_query_int(fx->store,
 	    "SELECT count(*) FROM settings") >= 9);
