@@ -310,7 +310,12 @@ print_complaint(void *arg, int64_t id, const struct ipp_complaint_request *q,
 	snprintf(n_text, sizeof(n_text), "%zu", nurls);
 	const char *row[] = { id ? id_text : NULL, q->platform, q->region,
 		ipr_text, q->target, q->reason, n_text };
-	return ipp_tsv_write_row(io->w, row, &io->c->err);
+	int rc;
+
+	/* Out at once: an import killed later has printed what it filed. */
+	if ((rc = ipp_tsv_write_row(io->w, row, &io->c->err)) != IPP_OK)
+		return rc;
+	return ipp_tsv_writer_flush(io->w, &io->c->err);
 }
 
 static void

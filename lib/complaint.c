@@ -364,7 +364,7 @@ ipp_complaint_store_evidence(struct ipp_store *s,
 int
 ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
     const struct ipp_complaint_request *q, const struct ipp_complaint_checked *c,
-    const struct ipp_complaint_item *items, size_t n, int64_t *id,
+    struct ipp_complaint_item *items, size_t n, int64_t *id, size_t *clashes,
     char **errp)
 {
 	static const char complaint_sql[] = "INSERT INTO complaints"
@@ -377,20 +377,41 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 	static const char evidence_sql[] = "INSERT INTO complaint_evidence"
 	    " (complaint_id, sha256, name) VALUES (?, ?, ?)"
 	    " ON CONFLICT (complaint_id, sha256) DO NOTHING";
+	static const char unfile_sql[] = "DELETE FROM complaints"
+	    " WHERE complaint_id = ?";
 	size_t i;
 	int rc;
 
+	*clashes = 0;
 	if ((rc = ipp_store_run(s, complaint_sql, "cannot file the complaint",
 	    errp, "ittitttttt", who->account_id, q->platform, q->region,
 	    c->ipr.ipr_id, q->target, c->reason.code, c->reason.priority,
 	    q->supplement, c->due, c->now)) != IPP_OK)
 		return rc;
 	*id = sqlite3_last_insert_rowid(ipp_store_db(s));
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		items[i].clash = 0;
 		if ((rc = ipp_store_run(s, url_sql, "cannot file a URL", errp,
 		    "iitttt", *id, who->account_id, items[i].input,
-		    items[i].url->canonical, items[i].url->id, c->now)) != IPP_OK)
+		    items[i].url->canonical, items[i].url->id, c->now)) ==
+		    IPP_OK)
+			continue;
+		if (!ipp_store_unique_failed(s))
 			return rc;
+		/* C5: filed by another complaint since it was checked. */
+		if ((rc = ipp_complaint_open_duplicate(s, who->account_id,
+		    items[i].url->canonical, &items[i].clash, errp)) != IPP_OK)
+			return rc;
+		if (items[i].clash == 0)
+			items[i].clash = -1;	/* not open: should not be */
+		(*clashes)++;
+	}
+	if (*clashes == n) {
+		rc = ipp_store_run(s, unfile_sql, "cannot file the complaint",
+		    errp, "i", *id);
+		*id = 0;
+		return rc;
+	}
 	for (i = 0; i < q->nevidence; i++)
 		if ((rc = ipp_doc_record(s, &c->evidence[i], c->now, errp)) ||
 		    (rc = ipp_store_run(s, evidence_sql, "cannot attach evidence",
@@ -406,7 +427,7 @@ insert_passing(struct ipp_store *s, const struct ipp_auth *who,
     const struct ipp_complaint_outcome *out, int64_t *id, char **errp)
 {
 	struct ipp_complaint_item *items;
-	size_t i, n = 0;
+	size_t i, n = 0, clashes;
 	int rc;
 
 	if ((items = calloc(out->nurls, sizeof(*items))) == NULL)
@@ -417,8 +438,11 @@ insert_passing(struct ipp_store *s, const struct ipp_auth *who,
 		items[n].input = out->urls[i].probe.input;
 		items[n++].url = &out->urls[i].probe.url;
 	}
-	rc = ipp_complaint_insert(s, who, q, c, items, n, id, errp);
+	rc = ipp_complaint_insert(s, who, q, c, items, n, id, &clashes, errp);
 	free(items);
+	if (rc == IPP_OK && clashes > 0)
+		rc = ipp_error(errp, IPP_ESTORE, "cannot file a URL: UNIQUE "
+		    "constraint failed");
 	return rc;
 }
 

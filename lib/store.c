@@ -432,6 +432,12 @@ ipp_store_first_int(struct ipp_store *s, sqlite3_stmt *st, int64_t *value,
 }
 
 int
+ipp_store_unique_failed(struct ipp_store *s)
+{
+	return sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE;
+}
+
+int
 ipp_store_changes(struct ipp_store *s)
 {
 	return sqlite3_changes(s->db);

@@ -79,6 +79,12 @@ int ipp_store_write_rows(struct ipp_store *s, sqlite3_stmt *st,
 int ipp_store_first_int(struct ipp_store *s, sqlite3_stmt *st,
     int64_t *value, const char *what, char **errp);
 
+/*
+ * 1 when the last statement failed on a UNIQUE constraint (a row another
+ * writer committed first), else 0.
+ */
+int ipp_store_unique_failed(struct ipp_store *s);
+
 /* Rows changed by the last statement. */
 int ipp_store_changes(struct ipp_store *s);
 

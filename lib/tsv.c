@@ -853,6 +853,17 @@ ipp_tsv_writer_open(struct ipp_tsv_writer **wp, FILE *fp,
 }
 
 int
+ipp_tsv_writer_flush(struct ipp_tsv_writer *w, char **errp)
+{
+	if (flush_rows(w) != IPP_OK || fflush(w->fp) != 0 || ferror(w->fp)) {
+		if (w->err == 0)
+			w->err = errno != 0 ? errno : EIO;
+		return write_fail(w, errp);
+	}
+	return IPP_OK;
+}
+
+int
 ipp_tsv_writer_close(struct ipp_tsv_writer *w, char **errp)
 {
 	int rc = IPP_OK;

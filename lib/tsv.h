@@ -81,6 +81,11 @@ const char *ipp_tsv_name(const struct ipp_tsv_reader *r);
 int ipp_tsv_writer_open(struct ipp_tsv_writer **wp, FILE *fp,
     const char *const *columns, size_t ncolumns, char **errp);
 int ipp_tsv_writer_close(struct ipp_tsv_writer *w, char **errp);
+/*
+ * Hands the finished rows to fp and flushes it now, for output a reader
+ * must see as it happens (a killed import has printed what it filed).
+ */
+int ipp_tsv_writer_flush(struct ipp_tsv_writer *w, char **errp);
 
 /* Writes one record of ncolumns fields; a NULL field is written as \N. */
 int ipp_tsv_write_row(struct ipp_tsv_writer *w, const char *const *fields,
