@@ -421,29 +421,58 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 	return IPP_OK;
 }
 
+/*
+ * Inserts the passing URLs.  One that another process filed since
+ * check_urls looked (the store's unique index says so) is refused then,
+ * as C5 would have: *passing counts it out.
+ */
 static int
 insert_passing(struct ipp_store *s, const struct ipp_auth *who,
     const struct ipp_complaint_request *q, const struct ipp_complaint_checked *c,
-    const struct ipp_complaint_outcome *out, int64_t *id, char **errp)
+    struct ipp_complaint_outcome *out, size_t *passing, char **errp)
 {
 	struct ipp_complaint_item *items;
-	size_t i, n = 0, clashes;
+	size_t *from, i, n = 0, clashes;
 	int rc;
 
-	if ((items = calloc(out->nurls, sizeof(*items))) == NULL)
+	items = calloc(out->nurls, sizeof(*items));
+	from = calloc(out->nurls, sizeof(*from));
+	if (items == NULL || from == NULL) {
+		free(items);
+		free(from);
 		return ipp_error(errp, IPP_ESYS, "out of memory");
+	}
 	for (i = 0; i < out->nurls; i++) {
 		if (out->urls[i].refusal != NULL)
 			continue;
+		from[n] = i;
 		items[n].input = out->urls[i].probe.input;
 		items[n++].url = &out->urls[i].probe.url;
 	}
-	rc = ipp_complaint_insert(s, who, q, c, items, n, id, &clashes, errp);
+	rc = ipp_complaint_insert(s, who, q, c, items, n, &out->complaint_id,
+	    &clashes, errp);
+	for (i = 0; rc == IPP_OK && clashes > 0 && i < n; i++) {
+		if (items[i].clash == 0)
+			continue;
+		if ((out->urls[from[i]].refusal = ipp_strdup_printf("already "
+		    "in open complaint %lld (rule C5)",
+		    (long long)items[i].clash)) == NULL)
+			rc = ipp_error(errp, IPP_ESYS, "out of memory");
+		(*passing)--;
+	}
 	free(items);
-	if (rc == IPP_OK && clashes > 0)
-		rc = ipp_error(errp, IPP_ESTORE, "cannot file a URL: UNIQUE "
-		    "constraint failed");
+	free(from);
 	return rc;
+}
+
+/* Nothing filed: URLs refused, and no --drop-bad to file the rest. */
+static int
+refuse_all(const struct ipp_complaint_request *q, size_t passing,
+    char **errp)
+{
+	return ipp_error(errp, IPP_EREFUSED, "%zu of %zu URLs refused: "
+	    "nothing filed%s", q->nurls - passing, q->nurls,
+	    passing > 0 ? " (file the rest with --drop-bad)" : "");
 }
 
 int
@@ -474,17 +503,17 @@ ipp_complaint_file(struct ipp_store *s, const struct ipp_auth *who,
 		goto done;
 	}
 	if (passing < q->nurls && (!q->drop_bad || passing == 0)) {
-		rc = ipp_error(errp, IPP_EREFUSED, "%zu of %zu URLs refused: "
-		    "nothing filed%s", q->nurls - passing, q->nurls,
-		    passing > 0 ? " (file the rest with --drop-bad)" : "");
+		rc = refuse_all(q, passing, errp);
 		goto done;
 	}
 	/* Documents first, then the rows that name them, in one transaction. */
 	if ((rc = ipp_complaint_store_evidence(s, q, &c, errp)) != IPP_OK ||
 	    (rc = ipp_store_begin(s, errp)) != IPP_OK)
 		goto done;
-	if ((rc = insert_passing(s, who, q, &c, out, &out->complaint_id,
-	    errp)) == IPP_OK)
+	if ((rc = insert_passing(s, who, q, &c, out, &passing, errp)) ==
+	    IPP_OK && passing < q->nurls && (!q->drop_bad || passing == 0))
+		rc = refuse_all(q, passing, errp);
+	if (rc == IPP_OK)
 		rc = ipp_store_commit(s, errp);
 	else {
 		ipp_store_rollback(s);
