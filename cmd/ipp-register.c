@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "cli.h"
 #include "common.h"
+#include "doc.h"
 #include "err.h"
 #include "settings.h"
 #include "store.h"
@@ -33,6 +34,7 @@ static int run_reject(struct cmd *, int, char **);
 static int run_handler(struct cmd *, int, char **);
 static int run_settings(struct cmd *, int, char **);
 static int run_set(struct cmd *, int, char **);
+static int run_gc(struct cmd *, int, char **);
 
 static const struct cmd_command commands[] = {
 	{ "init", run_init, "init --handler email --password-stdin" },
@@ -54,6 +56,7 @@ static const struct cmd_command commands[] = {
 	{ "handler", run_handler, "handler add --password-stdin email" },
 	{ "settings", run_settings, "settings" },
 	{ "set", run_set, "set name value" },
+	{ "gc", run_gc, "gc [--dry-run]" },
 };
 
 
@@ -568,6 +571,59 @@ run_set(struct cmd *c, int argc, char **argv)
 	rc = cmd_handler(c, &who);
 	if (rc == IPP_OK)
 		rc = ipp_settings_set(c->store, argv[i], argv[i + 1], &c->err);
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
+}
+
+static const char *const gc_columns[] = { "path", "kind", "sha256", "size" };
+
+static int
+gc_row(void *arg, const struct ipp_doc_garbage *g, char **errp)
+{
+	char size[24];
+
+	snprintf(size, sizeof(size), "%lld", (long long)g->size);
+	const char *row[] = { g->path, g->kind, g->sha256, size };
+	return ipp_tsv_write_row(arg, row, errp);
+}
+
+struct gc_args {
+	int	dry_run;	/* --dry-run */
+};
+
+static int
+take_gc(int ch, const char *arg, void *p)
+{
+	if (ch != 'n')
+		return -1;
+	((struct gc_args *)p)->dry_run = 1;
+	return 0;
+}
+
+static int
+gc_rows(struct cmd *c, struct ipp_tsv_writer *w, void *p)
+{
+	const struct gc_args *a = p;
+
+	return ipp_doc_gc(c->store, a->dry_run, gc_row, w, &c->err);
+}
+
+/* Removes document files no row references (issue 8, defects 7, 10). */
+static int
+run_gc(struct cmd *c, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct gc_args a = { 0 };
+	struct ipp_auth who;
+	int rc;
+
+	if (cmd_parse(c, "gc", argc, argv, longs, take_gc, &a) != argc)
+		return cmd_usage(c, "gc", "gc takes no operands");
+	if ((rc = cmd_handler(c, &who)) == IPP_OK)
+		rc = cmd_write_tsv(c, gc_columns, 4, gc_rows, &a);
 	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
 

@@ -4,6 +4,7 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -357,9 +358,11 @@ ipp_doc_store(struct ipp_store *s, const char *path, struct ipp_doc *doc,
 	close(fd);
 	if (rc != IPP_OK)
 		return rc;
+	/* Held until the store is closed: see ipp_doc_gc. */
 	if ((rc = check_type(path, buf, len, doc->mime, sizeof(doc->mime),
 	    errp)) == IPP_OK &&
-	    (rc = ipp_secret_sha256_hex(buf, len, doc->sha256, errp)) == IPP_OK)
+	    (rc = ipp_secret_sha256_hex(buf, len, doc->sha256, errp)) == IPP_OK &&
+	    (rc = ipp_store_lock_docs(s, 0, errp)) == IPP_OK)
 		rc = save_content(s, doc->sha256, buf, len, errp);
 	free(buf);
 	if (rc != IPP_OK) {
@@ -415,25 +418,130 @@ ipp_doc_path(struct ipp_store *s, const char *sha256)
 	    sha256);
 }
 
-int
-ipp_doc_discard(struct ipp_store *s, const char *sha256, char **errp)
+/* The documents row naming sha256 exists. */
+static int
+recorded(struct ipp_store *s, const char *sha256, int64_t *yes, char **errp)
 {
 	static const char sql[] = "SELECT 1 FROM documents WHERE sha256 = ?";
 	sqlite3_stmt *st;
-	int64_t recorded;
-	char *path;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
-	if ((rc = ipp_store_first_int(s, st, &recorded,
-	    "cannot read documents", errp)) != IPP_OK || recorded)
-		return rc;	/* recorded: someone's document */
-	if ((path = ipp_doc_path(s, sha256)) != NULL)
-		unlink(path);
+	return ipp_store_first_int(s, st, yes, "cannot read documents", errp);
+}
+
+/* One entry of docs/XX/: judged, told of, and removed unless dry_run. */
+static int
+gc_entry(struct ipp_store *s, const char *dir, const char *prefix,
+    const char *name, int dry_run, ipp_doc_gc_fn *fn, void *arg,
+    char **errp)
+{
+	struct ipp_doc_garbage g;
+	struct stat sb;
+	int64_t yes = 0;
+	char *path;
+	int rc = IPP_OK;
+
+	memset(&g, 0, sizeof(g));
+	if (strncmp(name, ".tmp-", 5) == 0)
+		g.kind = "temporary";	/* a writer's, killed mid-way */
+	else if (is_sha256(name) && strncmp(name, prefix, 2) == 0) {
+		if ((rc = recorded(s, name, &yes, errp)) != IPP_OK || yes)
+			return rc;
+		g.kind = "unreferenced";
+		g.sha256 = name;
+	} else
+		return IPP_OK;		/* not ours: left alone */
+	if ((path = ipp_strdup_printf("%s/%s", dir, name)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		free(path);
+		return IPP_OK;
+	}
+	g.path = path;
+	g.size = (int64_t)sb.st_size;
+	if (!dry_run && unlink(path) != 0)
+		rc = ipp_error(errp, IPP_ESTORE, "cannot remove '%s': %s",
+		    path, strerror(errno));
+	if (rc == IPP_OK && fn != NULL)
+		rc = fn(arg, &g, errp);
 	free(path);
-	return IPP_OK;
+	return rc;
+}
+
+static int
+gc_dir(struct ipp_store *s, const char *docs, const char *prefix,
+    int dry_run, ipp_doc_gc_fn *fn, void *arg, char **errp)
+{
+	struct dirent **names = NULL;
+	char *dir;
+	int i, n, rc = IPP_OK;
+
+	if ((dir = ipp_strdup_printf("%s/%s", docs, prefix)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	/* Sorted, so that the listing is stable. */
+	if ((n = scandir(dir, &names, NULL, alphasort)) < 0) {
+		rc = ipp_error(errp, IPP_ESTORE, "cannot read '%s': %s", dir,
+		    strerror(errno));
+		n = 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (rc == IPP_OK && names[i]->d_name[0] != '\0' &&
+		    strcmp(names[i]->d_name, ".") != 0 &&
+		    strcmp(names[i]->d_name, "..") != 0)
+			rc = gc_entry(s, dir, prefix, names[i]->d_name, dry_run,
+			    fn, arg, errp);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+	return rc;
+}
+
+/* docs/XX: two lowercase hex digits. */
+static int
+is_prefix_dir(const struct dirent *d)
+{
+	const char *n = d->d_name;
+
+	return strlen(n) == 2 && strspn(n, "0123456789abcdef") == 2;
+}
+
+int
+ipp_doc_gc(struct ipp_store *s, int dry_run, ipp_doc_gc_fn *fn, void *arg,
+    char **errp)
+{
+	struct dirent **names = NULL;
+	char *docs;
+	int i, n, rc;
+
+	/* No process that may yet reference a file is storing, and no
+	 * transaction is filing, while this looks. */
+	if ((rc = ipp_store_lock_docs(s, 1, errp)) != IPP_OK)
+		return rc;
+	if ((docs = ipp_strdup_printf("%s/docs", ipp_store_dir(s))) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	if ((rc = ipp_store_begin(s, errp)) != IPP_OK) {
+		free(docs);
+		return rc;
+	}
+	if ((n = scandir(docs, &names, is_prefix_dir, alphasort)) < 0) {
+		rc = ipp_error(errp, IPP_ESTORE, "cannot read '%s': %s", docs,
+		    strerror(errno));
+		n = 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (rc == IPP_OK)
+			rc = gc_dir(s, docs, names[i]->d_name, dry_run, fn, arg,
+			    errp);
+		free(names[i]);
+	}
+	free(names);
+	free(docs);
+	ipp_store_rollback(s);	/* it only read */
+	return rc;
 }
 
 const char *

@@ -1,3 +1,4 @@
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -29,6 +31,8 @@ struct ipp_store {
 	int		 version;	/* user_version after migrations */
 	struct cached_stmt cache[STMT_CACHE];	/* see ipp_store_stmt */
 	int		 ncache;	/* entries used in cache */
+	int		 docs_fd;	/* docs/.lock when held, else -1 */
+	int		 docs_mode;	/* LOCK_SH or LOCK_EX, when held */
 };
 
 int
@@ -205,7 +209,9 @@ ipp_store_open(struct ipp_store **sp, const char *path, int flags,
 	int rc, exists;
 
 	*sp = NULL;
-	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	if ((s = calloc(1, sizeof(*s))) != NULL)
+		s->docs_fd = -1;
+	if (s == NULL ||
 	    (s->file = strdup(path)) == NULL || (s->dir = dir_of(path)) == NULL) {
 		ipp_store_close(s);
 		return ipp_error(errp, IPP_ESYS, "out of memory");
@@ -248,6 +254,8 @@ ipp_store_close(struct ipp_store *s)
 	for (i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].stmt);
 	sqlite3_close(s->db);
+	if (s->docs_fd >= 0)
+		close(s->docs_fd);	/* releases the documents' lock */
 	free(s->file);
 	free(s->dir);
 	free(s);
@@ -275,6 +283,50 @@ int
 ipp_store_version(struct ipp_store *s)
 {
 	return s->version;
+}
+
+int
+ipp_store_lock_docs(struct ipp_store *s, int exclusive, char **errp)
+{
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
+	int mode = exclusive ? LOCK_EX : LOCK_SH, waited, rc;
+	char *docs, *path;
+
+	if (s->docs_fd >= 0 && (s->docs_mode == LOCK_EX || !exclusive))
+		return IPP_OK;
+	if (s->docs_fd < 0) {
+		docs = ipp_strdup_printf("%s/docs", s->dir);
+		path = ipp_strdup_printf("%s/docs/.lock", s->dir);
+		if (docs == NULL || path == NULL)
+			rc = ipp_error(errp, IPP_ESYS, "out of memory");
+		else if (mkdir(docs, 0700) != 0 && errno != EEXIST)
+			rc = ipp_error(errp, IPP_ESTORE, "cannot create '%s': "
+			    "%s", docs, strerror(errno));
+		else if ((s->docs_fd = open(path, O_RDWR | O_CREAT |
+		    O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
+			rc = ipp_error(errp, IPP_ESTORE, "cannot open '%s': %s",
+			    path, strerror(errno));
+		else
+			rc = IPP_OK;
+		free(docs);
+		free(path);
+		if (rc != IPP_OK)
+			return rc;
+	}
+	/* Polled, so that the wait is bounded like the database's. */
+	for (waited = 0; flock(s->docs_fd, mode | LOCK_NB) != 0; waited += 10) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return ipp_error(errp, IPP_ESTORE, "cannot lock '%s/docs':"
+			    " %s", s->dir, strerror(errno));
+		if (waited >= BUSY_TIMEOUT_MS)
+			return ipp_error(errp, IPP_ESTORE, "'%s/docs' is %s: "
+			    "try again later", s->dir, exclusive ?
+			    "in use by a process storing documents" :
+			    "being cleaned up");
+		nanosleep(&pause, NULL);
+	}
+	s->docs_mode = mode;
+	return IPP_OK;
 }
 
 int
