@@ -123,16 +123,22 @@ ipp_complaint_chars(const char *s)
 static int
 check_supplement(struct ipp_store *s, const char *text, char **errp)
 {
-	long long min;
+	long long min, max;
 	int rc;
 
-	if ((rc = ipp_settings_int(s, "supplement_min_chars", &min, errp)))
+	if ((rc = ipp_settings_int(s, "supplement_min_chars", &min, errp)) ||
+	    (rc = ipp_settings_int(s, "supplement_max_chars", &max, errp)))
 		return rc;
 	if (text == NULL || (long long)ipp_complaint_chars(text) < min)
 		return ipp_error(errp, IPP_EREFUSED, "the supplementary "
 		    "infringement reasons (--supplement) need at least %lld "
 		    "characters, %zu given (rule C7)", min,
 		    text ? ipp_complaint_chars(text) : 0);
+	if (text != NULL && (long long)ipp_complaint_chars(text) > max)
+		return ipp_error(errp, IPP_EREFUSED, "the supplementary "
+		    "infringement reasons (--supplement) have at most %lld "
+		    "characters, %zu given (rule C7)", max,
+		    ipp_complaint_chars(text));
 	return IPP_OK;
 }
 

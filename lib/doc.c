@@ -335,6 +335,26 @@ save_content(struct ipp_store *s, const char *sha256,
 	return rc;
 }
 
+/*
+ * The file name is kept as metadata (D1) and shown in listings: like an
+ * IPR's fields, it may not hold a control character (a line break would
+ * forge a line of output).
+ */
+static int
+check_name(const char *path, char **errp)
+{
+	const unsigned char *p = (const unsigned char *)ipp_doc_name(path);
+
+	for (; *p != '\0'; p++)
+		if (*p < ' ' || *p == 0x7f)
+			return ipp_error(errp, IPP_EREFUSED, "document file name "
+			    "'%.*s...': has a control character such as a tab "
+			    "or line break: rename the file (rule D1)",
+			    (int)((const char *)p - ipp_doc_name(path)),
+			    ipp_doc_name(path));
+	return IPP_OK;
+}
+
 int
 ipp_doc_store(struct ipp_store *s, const char *path, struct ipp_doc *doc,
     char **errp)
@@ -346,7 +366,8 @@ ipp_doc_store(struct ipp_store *s, const char *path, struct ipp_doc *doc,
 	int fd = -1, rc;
 
 	memset(doc, 0, sizeof(*doc));
-	if ((rc = ipp_settings_int(s, "doc_max_bytes", &limit, errp)) != IPP_OK)
+	if ((rc = check_name(path, errp)) != IPP_OK ||
+	    (rc = ipp_settings_int(s, "doc_max_bytes", &limit, errp)) != IPP_OK)
 		return rc;
 	if ((rc = open_document(path, &fd, &sb, errp)) != IPP_OK)
 		return rc;

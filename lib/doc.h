@@ -28,7 +28,8 @@ struct ipp_doc {
  * it; a file stored by a transaction that then fails is harmless, and
  * stays until ipp_doc_gc, which never takes it while this process has
  * the store open.
- * Refusals name the file, the rule and the limit, e.g.
+ * A file name (its last part, kept as metadata) with a control character
+ * is refused.  Refusals name the file, the rule and the limit, e.g.
  * "'scan.txt' is text/plain: accepted types are PDF, JPEG and PNG (rule D2)".
  */
 int ipp_doc_store(struct ipp_store *s, const char *path, struct ipp_doc *doc,

@@ -268,6 +268,11 @@ static const struct migration migrations[] = {
 	" ('form_max_urls', '10', 'integer', 1, 10,"
 	"  'C12: URLs in one standalone takedown notice at most');",
 	    ipp_reason_seed },
+
+	/* 5: an upper limit for the supplementary reasons (C7). */
+	{ "INSERT INTO settings VALUES"
+	" ('supplement_max_chars', '2000', 'integer', 1, 100000,"
+	"  'C7: characters of supplementary reasons at most');", NULL },
 };
 
 int

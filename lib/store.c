@@ -216,6 +216,18 @@ ipp_store_open(struct ipp_store **sp, const char *path, int flags,
 		ipp_store_close(s);
 		return ipp_error(errp, IPP_ESYS, "out of memory");
 	}
+	/*
+	 * A symbolic link is refused, clearly: SQLite would not follow it
+	 * (SQLITE_OPEN_NOFOLLOW), and if it did, the -wal and -shm files
+	 * would go beside the target while docs/ and outbox/ stayed beside
+	 * the link, one store in two places.
+	 */
+	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+		ipp_store_close(s);
+		return ipp_error(errp, IPP_ESTORE, "store '%s' is a symbolic "
+		    "link: name the database file itself (its documents and "
+		    "outbox are in the directory beside it)", path);
+	}
 	exists = stat(path, &sb) == 0 && sb.st_size > 0;
 	if (!exists && !(flags & IPP_STORE_CREATE)) {
 		ipp_store_close(s);

@@ -28,7 +28,10 @@ int ipp_store_path(char **pathp, const char *explicit, char **errp);
 /*
  * Opens (with IPP_STORE_CREATE: creates, mode 0600 in a 0700 directory)
  * the store at path and brings its schema up to date.  A missing store
- * without IPP_STORE_CREATE is IPP_ESTORE with a hint to run init.
+ * without IPP_STORE_CREATE is IPP_ESTORE with a hint to run init.  A
+ * path that is a symbolic link is IPP_ESTORE, saying so: the store is its
+ * directory (the database, docs/, outbox/), so it is named by its real
+ * path, never through a link.
  */
 int ipp_store_open(struct ipp_store **sp, const char *path, int flags,
     char **errp);

@@ -13,7 +13,8 @@
  * reader accepts them raw.
  *
  * The reader streams: memory is bounded by the longest line, not the file
- * (it reads ahead in 128 KiB blocks).  Malformed input (a wrong field
+ * (it reads ahead in 128 KiB blocks), and a line longer than 16 MiB is
+ * malformed, so that no input costs more.  Malformed input (a wrong field
  * count, a bad escape, a CR, invalid UTF-8, a NUL byte, a bad or duplicate
  * column name) stops it with "NAME:LINE: what" in *errp and IPP_EINPUT;
  * where it helps, what names the byte offset in the line (from 1) and the
