@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "doc.h"
@@ -383,7 +384,7 @@ ipp_doc_store(struct ipp_store *s, const char *path, struct ipp_doc *doc,
 	if ((rc = check_type(path, buf, len, doc->mime, sizeof(doc->mime),
 	    errp)) == IPP_OK &&
 	    (rc = ipp_secret_sha256_hex(buf, len, doc->sha256, errp)) == IPP_OK &&
-	    (rc = ipp_store_lock_docs(s, 0, errp)) == IPP_OK)
+	    (rc = ipp_store_lock_docs(s, errp)) == IPP_OK)
 		rc = save_content(s, doc->sha256, buf, len, errp);
 	free(buf);
 	if (rc != IPP_OK) {
@@ -534,19 +535,36 @@ int
 ipp_doc_gc(struct ipp_store *s, int dry_run, ipp_doc_gc_fn *fn, void *arg,
     char **errp)
 {
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
 	struct dirent **names = NULL;
 	char *docs;
-	int i, n, rc;
+	int i, n, rc, waited;
 
-	/* No process that may yet reference a file is storing, and no
-	 * transaction is filing, while this looks. */
-	if ((rc = ipp_store_lock_docs(s, 1, errp)) != IPP_OK)
-		return rc;
-	if ((docs = ipp_strdup_printf("%s/docs", ipp_store_dir(s))) == NULL)
+	/*
+	 * No transaction is filing, and no process that stored a document
+	 * (and may yet reference it) is running, while this looks.  The
+	 * write lock first, then the documents' lock without waiting, so
+	 * that a writer holding one while it waits for the other (an IPR
+	 * import stores documents inside its transaction) never waits on us.
+	 */
+	for (waited = 0; ; waited += 50) {
+		if ((rc = ipp_store_begin(s, errp)) != IPP_OK)
+			return rc;
+		if ((rc = ipp_store_try_lock_docs_exclusive(s, errp)) == 1)
+			break;
+		ipp_store_rollback(s);
+		if (rc < 0)
+			return rc;
+		if (waited >= 15000)
+			return ipp_error(errp, IPP_ESTORE, "'%s/docs' is in use "
+			    "by a process storing documents: try again when it "
+			    "ends", ipp_store_dir(s));
+		nanosleep(&pause, NULL);
+	}
+	rc = IPP_OK;
+	if ((docs = ipp_strdup_printf("%s/docs", ipp_store_dir(s))) == NULL) {
+		ipp_store_rollback(s);
 		return ipp_error(errp, IPP_ESYS, "out of memory");
-	if ((rc = ipp_store_begin(s, errp)) != IPP_OK) {
-		free(docs);
-		return rc;
 	}
 	if ((n = scandir(docs, &names, is_prefix_dir, alphasort)) < 0) {
 		rc = ipp_error(errp, IPP_ESTORE, "cannot read '%s': %s", docs,

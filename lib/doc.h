@@ -57,10 +57,10 @@ const char *ipp_doc_name(const char *path);
  * ever removes a document file, since another account may have stored
  * the same content and be about to reference it.  Files no documents
  * row names (left by a refused or killed import) and temporary files of
- * killed writers are removed here, under the documents' lock taken
- * exclusive (ipp_store_lock_docs: every process that stored a document
- * holds it shared until it closes the store, so none is in flight) and
- * the store's write lock.  fn (may be NULL) is told of each file, in
+ * killed writers are removed here, under the store's write lock and the
+ * documents' lock taken exclusive (ipp_store_lock_docs: every process
+ * that stored a document holds it shared until it closes the store, so
+ * none is in flight); it waits up to 15 s for those processes to end.  fn (may be NULL) is told of each file, in
  * path order; with dry_run nothing is removed.
  */
 struct ipp_doc_garbage {

@@ -32,7 +32,7 @@ struct ipp_store {
 	struct cached_stmt cache[STMT_CACHE];	/* see ipp_store_stmt */
 	int		 ncache;	/* entries used in cache */
 	int		 docs_fd;	/* docs/.lock when held, else -1 */
-	int		 docs_mode;	/* LOCK_SH or LOCK_EX, when held */
+	int		 docs_mode;	/* LOCK_SH or LOCK_EX when held, else 0 */
 };
 
 int
@@ -297,48 +297,73 @@ ipp_store_version(struct ipp_store *s)
 	return s->version;
 }
 
+/* Opens docs/.lock, making docs/, once per store. */
+static int
+open_docs_lock(struct ipp_store *s, char **errp)
+{
+	char *docs, *path;
+	int rc = IPP_OK;
+
+	if (s->docs_fd >= 0)
+		return IPP_OK;
+	docs = ipp_strdup_printf("%s/docs", s->dir);
+	path = ipp_strdup_printf("%s/docs/.lock", s->dir);
+	if (docs == NULL || path == NULL)
+		rc = ipp_error(errp, IPP_ESYS, "out of memory");
+	else if (mkdir(docs, 0700) != 0 && errno != EEXIST)
+		rc = ipp_error(errp, IPP_ESTORE, "cannot create '%s': %s", docs,
+		    strerror(errno));
+	else if ((s->docs_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW, 0600)) < 0)
+		rc = ipp_error(errp, IPP_ESTORE, "cannot open '%s': %s", path,
+		    strerror(errno));
+	free(docs);
+	free(path);
+	return rc;
+}
+
 int
-ipp_store_lock_docs(struct ipp_store *s, int exclusive, char **errp)
+ipp_store_lock_docs(struct ipp_store *s, char **errp)
 {
 	struct timespec pause = { 0, 10 * 1000 * 1000 };
-	int mode = exclusive ? LOCK_EX : LOCK_SH, waited, rc;
-	char *docs, *path;
+	int waited, rc;
 
-	if (s->docs_fd >= 0 && (s->docs_mode == LOCK_EX || !exclusive))
-		return IPP_OK;
-	if (s->docs_fd < 0) {
-		docs = ipp_strdup_printf("%s/docs", s->dir);
-		path = ipp_strdup_printf("%s/docs/.lock", s->dir);
-		if (docs == NULL || path == NULL)
-			rc = ipp_error(errp, IPP_ESYS, "out of memory");
-		else if (mkdir(docs, 0700) != 0 && errno != EEXIST)
-			rc = ipp_error(errp, IPP_ESTORE, "cannot create '%s': "
-			    "%s", docs, strerror(errno));
-		else if ((s->docs_fd = open(path, O_RDWR | O_CREAT |
-		    O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
-			rc = ipp_error(errp, IPP_ESTORE, "cannot open '%s': %s",
-			    path, strerror(errno));
-		else
-			rc = IPP_OK;
-		free(docs);
-		free(path);
-		if (rc != IPP_OK)
-			return rc;
-	}
+	if (s->docs_mode != 0)
+		return IPP_OK;		/* held, shared or exclusive */
+	if ((rc = open_docs_lock(s, errp)) != IPP_OK)
+		return rc;
 	/* Polled, so that the wait is bounded like the database's. */
-	for (waited = 0; flock(s->docs_fd, mode | LOCK_NB) != 0; waited += 10) {
+	for (waited = 0; flock(s->docs_fd, LOCK_SH | LOCK_NB) != 0;
+	    waited += 10) {
 		if (errno != EWOULDBLOCK && errno != EINTR)
-			return ipp_error(errp, IPP_ESTORE, "cannot lock '%s/docs':"
-			    " %s", s->dir, strerror(errno));
+			return ipp_error(errp, IPP_ESTORE, "cannot lock "
+			    "'%s/docs': %s", s->dir, strerror(errno));
 		if (waited >= BUSY_TIMEOUT_MS)
-			return ipp_error(errp, IPP_ESTORE, "'%s/docs' is %s: "
-			    "try again later", s->dir, exclusive ?
-			    "in use by a process storing documents" :
-			    "being cleaned up");
+			return ipp_error(errp, IPP_ESTORE, "'%s/docs' is being "
+			    "cleaned up: try again later", s->dir);
 		nanosleep(&pause, NULL);
 	}
-	s->docs_mode = mode;
+	s->docs_mode = LOCK_SH;
 	return IPP_OK;
+}
+
+int
+ipp_store_try_lock_docs_exclusive(struct ipp_store *s, char **errp)
+{
+	int rc;
+
+	if (s->docs_mode == LOCK_EX)
+		return 1;
+	if ((rc = open_docs_lock(s, errp)) != IPP_OK)
+		return rc;
+	if (flock(s->docs_fd, LOCK_EX | LOCK_NB) == 0) {
+		s->docs_mode = LOCK_EX;
+		return 1;
+	}
+	if (errno != EWOULDBLOCK && errno != EINTR)
+		return ipp_error(errp, IPP_ESTORE, "cannot lock '%s/docs': %s",
+		    s->dir, strerror(errno));
+	return 0;
 }
 
 int

@@ -47,12 +47,14 @@ int ipp_store_version(struct ipp_store *s);
 /*
  * The documents' lock, docs/.lock (flock): taken shared by a process
  * before it writes its first document and held until it closes the
- * store, so that no file it may yet reference is taken away; taken
- * exclusive only by the clean-up of unreferenced documents (ipp_doc_gc).
- * Either waits up to the busy timeout (15 s), then fails with
- * IPP_ESTORE.  Creates docs/ when missing.
+ * store, so that no file it may yet reference is taken away; it waits up
+ * to the busy timeout (15 s), then fails with IPP_ESTORE.  Only the
+ * clean-up of unreferenced documents (ipp_doc_gc) tries it exclusive,
+ * without waiting, while it holds the write transaction: 1 when it got
+ * it, 0 when another process holds it.  Both create docs/ when missing.
  */
-int ipp_store_lock_docs(struct ipp_store *s, int exclusive, char **errp);
+int ipp_store_lock_docs(struct ipp_store *s, char **errp);
+int ipp_store_try_lock_docs_exclusive(struct ipp_store *s, char **errp);
 
 /* BEGIN IMMEDIATE, COMMIT, ROLLBACK. */
 int ipp_store_begin(struct ipp_store *s, char **errp);
