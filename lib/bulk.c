@@ -1,3 +1,5 @@
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,6 +306,32 @@ late_refusal(struct bulk *b, const struct item *it,
 }
 
 /* ---- the spool: checked complaints waiting for their transaction ---- */
+
+/* An unnamed temporary file in $TMPDIR (tmpfile(3) ignores it). */
+static int
+spool_open(FILE **fpp, char **errp)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	int fd, rc = IPP_OK;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if ((path = ipp_strdup_printf("%s/ipp-import-XXXXXX", dir)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	if ((fd = mkostemp(path, O_CLOEXEC)) < 0)
+		rc = ipp_error(errp, IPP_ESYS, "cannot create a temporary file "
+		    "in '%s': %s", dir, strerror(errno));
+	else {
+		unlink(path);
+		if ((*fpp = fdopen(fd, "w+")) == NULL) {
+			rc = ipp_error(errp, IPP_ESYS, "out of memory");
+			close(fd);
+		}
+	}
+	free(path);
+	return rc;
+}
 
 static int
 spool_text(FILE *fp, const char *text)
@@ -722,9 +750,8 @@ ipp_bulk_import(struct ipp_store *s, const struct ipp_auth *who, FILE *fp,
 	    (rc = ipp_settings_int(s, "complaint_max_urls", &max, errp)))
 		return rc;
 	b.max_urls = (size_t)max;
-	if ((b.spool = tmpfile()) == NULL)
-		return ipp_error(errp, IPP_ESYS, "cannot create the import's "
-		    "temporary file: %m");
+	if ((rc = spool_open(&b.spool, errp)) != IPP_OK)
+		return rc;
 	if ((rc = ipp_records_open(&b.in, fp, name, errp)) == IPP_OK &&
 	    (rc = map_columns(&b, errp)) == IPP_OK)
 		rc = read_all(&b, errp);
