@@ -587,12 +587,16 @@ flush(struct bulk *b, struct group *g, char **errp)
 		rc = ipp_error(errp, IPP_ESYS, "out of memory");
 		goto out;
 	}
-	if ((rc = check_live(b, g, &live, errp)) != IPP_OK)
+	if ((rc = check_live(b, g, &live, errp)) != IPP_OK ||
+	    (rc = ipp_store_begin_read(b->s, errp)) != IPP_OK)
 		goto out;
+	/* One snapshot for the group's reads: much cheaper than one each. */
 	for (i = 0; i < g->nitems; i++) {
 		if ((rc = late_refusal(b, &g->items[i], live ? &live[i] : NULL,
-		    &why, errp)) != IPP_OK)
+		    &why, errp)) != IPP_OK) {
+			ipp_store_rollback(b->s);
 			goto out;
+		}
 		if (why != NULL) {
 			refuse(b, g->items[i].line, why);
 			free(why);
@@ -607,6 +611,7 @@ flush(struct bulk *b, struct group *g, char **errp)
 			refuse(b, pass[i]->line, why);
 		n = 0;
 	}
+	ipp_store_rollback(b->s);	/* the reads' end */
 	if (n == 0)
 		goto out;
 	/* Filed only if nothing is refused: documents wait till then. */

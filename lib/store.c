@@ -367,6 +367,14 @@ ipp_store_try_lock_docs_exclusive(struct ipp_store *s, char **errp)
 }
 
 int
+ipp_store_begin_read(struct ipp_store *s, char **errp)
+{
+	if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return ipp_store_fail(s, errp, "cannot start a transaction");
+	return IPP_OK;
+}
+
+int
 ipp_store_begin(struct ipp_store *s, char **errp)
 {
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=

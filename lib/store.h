@@ -56,6 +56,12 @@ int ipp_store_version(struct ipp_store *s);
 int ipp_store_lock_docs(struct ipp_store *s, char **errp);
 int ipp_store_try_lock_docs_exclusive(struct ipp_store *s, char **errp);
 
+/*
+ * BEGIN (deferred): a read transaction, for many reads in a row; it
+ * never blocks a writer (WAL).  End it with ipp_store_rollback.
+ */
+int ipp_store_begin_read(struct ipp_store *s, char **errp);
+
 /* BEGIN IMMEDIATE, COMMIT, ROLLBACK. */
 int ipp_store_begin(struct ipp_store *s, char **errp);
 int ipp_store_commit(struct ipp_store *s, char **errp);
