@@ -92,6 +92,8 @@ struct probe_result {
 	struct ipp_probe_row	*rows;		/* verdicts, input order */
 	size_t			 n;		/* rows */
 	int			 failed;	/* any row refused */
+	struct ipp_probe_reader	*in;		/* standard input, or NULL */
+	int			 check;		/* live checks */
 };
 
 static int
@@ -101,6 +103,11 @@ probe_rows(struct cmd *c, struct ipp_tsv_writer *w, void *p)
 	size_t i;
 	int rc;
 
+	/* Standard input streams: a row is written as it is judged. */
+	if (pr->in != NULL)
+		return ipp_probe_stream(c->store, pr->in, pr->check,
+		    isatty(STDERR_FILENO) ? show_progress : NULL,
+		    (void *)c->prog, w, &pr->failed, &c->err);
 	for (i = 0; i < pr->n; i++) {
 		if ((rc = ipp_probe_write_row(w, &pr->rows[i], &c->err)))
 			return rc;
@@ -132,33 +139,35 @@ run_probe(struct cmd *c, int argc, char **argv)
 		{ "no-check", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct probe_result pr = { NULL, 0, 0 };
+	struct probe_result pr;
 	char **urls = NULL;
 	size_t nurls = 0;
-	int check = 1, rc, i;
+	int rc, i;
 
-	i = cmd_parse(c, "probe", argc, argv, longs, take_no_check, &check);
+	memset(&pr, 0, sizeof(pr));
+	pr.check = 1;
+	i = cmd_parse(c, "probe", argc, argv, longs, take_no_check, &pr.check);
 	if (i == argc)
-		rc = ipp_probe_read(stdin, "<stdin>", &urls, &nurls, &c->err);
+		rc = ipp_probe_reader_open(&pr.in, stdin, "<stdin>", &c->err);
 	else
 		rc = ipp_probe_read_args(argv + i, (size_t)(argc - i), &urls,
 		    &nurls, &c->err);
 	if (rc == IPP_OK) {
 		optional_store(c);
-		if (c->err != NULL) {
-			ipp_probe_free_urls(urls, nurls);
-			return cmd_fail(c, IPP_ESTORE);
-		}
-		rc = ipp_probe_run(c->store, urls, nurls, check,
+		if (c->err != NULL)
+			rc = IPP_ESTORE;
+	}
+	if (rc == IPP_OK && pr.in == NULL)
+		rc = ipp_probe_run(c->store, urls, nurls, pr.check,
 		    isatty(STDERR_FILENO) ? show_progress : NULL,
 		    (void *)c->prog, &pr.rows, &c->err);
-	}
-	pr.n = nurls;
+	pr.n = pr.rows != NULL ? nurls : 0;
 	ipp_probe_free_urls(urls, nurls);
 	if (rc == IPP_OK)
 		rc = cmd_write_tsv(c, ipp_probe_columns, ipp_probe_ncolumns,
 		    probe_rows, &pr);
 	ipp_probe_free(pr.rows, pr.n);
+	ipp_probe_reader_close(pr.in);
 	if (rc != IPP_OK)
 		return cmd_fail(c, rc);
 	return pr.failed ? IPP_EXIT_FAIL : 0;
@@ -325,7 +334,12 @@ print_complaint(void *arg, int64_t id, const struct ipp_complaint_request *q,
 	snprintf(n_text, sizeof(n_text), "%zu", nurls);
 	const char *row[] = { id ? id_text : NULL, q->platform, q->region,
 		ipr_text, q->target, q->reason, n_text };
-	return ipp_tsv_write_row(io->w, row, &io->c->err);
+	int rc;
+
+	/* Out at once: an import killed later has printed what it filed. */
+	if ((rc = ipp_tsv_write_row(io->w, row, &io->c->err)) != IPP_OK)
+		return rc;
+	return ipp_tsv_writer_flush(io->w, &io->c->err);
 }
 
 static void

@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "cli.h"
 #include "common.h"
+#include "doc.h"
 #include "err.h"
 #include "mail.h"
 #include "settings.h"
@@ -35,6 +36,7 @@ static int run_handler(struct cmd *, int, char **);
 static int run_settings(struct cmd *, int, char **);
 static int run_set(struct cmd *, int, char **);
 static int run_mail(struct cmd *, int, char **);
+static int run_gc(struct cmd *, int, char **);
 
 static const struct cmd_command commands[] = {
 	{ "init", run_init, "init --handler email --password-stdin" },
@@ -57,6 +59,7 @@ static const struct cmd_command commands[] = {
 	{ "settings", run_settings, "settings" },
 	{ "set", run_set, "set name value" },
 	{ "mail", run_mail, "mail [--deliver]" },
+	{ "gc", run_gc, "gc [--dry-run]" },
 };
 
 
@@ -602,6 +605,58 @@ run_mail(struct cmd *c, int argc, char **argv)
 			rc = ipp_mail_flush(c->store, &c->err);
 	} else if ((rc = cmd_handler(c, &who)) == IPP_OK)
 		rc = cmd_write_tsv(c, columns, 7, queue_rows, NULL);
+	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
+}
+
+static const char *const gc_columns[] = { "path", "kind", "sha256", "size" };
+
+static int
+gc_row(void *arg, const struct ipp_doc_garbage *g, char **errp)
+{
+	char size[24];
+
+	snprintf(size, sizeof(size), "%lld", (long long)g->size);
+	const char *row[] = { g->path, g->kind, g->sha256, size };
+	return ipp_tsv_write_row(arg, row, errp);
+}
+
+struct gc_args {
+	int	dry_run;	/* --dry-run */
+};
+
+static int
+take_gc(int ch, const char *arg, void *p)
+{
+	if (ch != 'n')
+		return -1;
+	((struct gc_args *)p)->dry_run = 1;
+	return 0;
+}
+
+static int
+gc_rows(struct cmd *c, struct ipp_tsv_writer *w, void *p)
+{
+	const struct gc_args *a = p;
+
+	return ipp_doc_gc(c->store, a->dry_run, gc_row, w, &c->err);
+}
+
+/* Removes document files no row references (issue 8, defects 7, 10). */
+static int
+run_gc(struct cmd *c, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct gc_args a = { 0 };
+	struct ipp_auth who;
+	int rc;
+
+	if (cmd_parse(c, "gc", argc, argv, longs, take_gc, &a) != argc)
+		return cmd_usage(c, "gc", "gc takes no operands");
+	if ((rc = cmd_handler(c, &who)) == IPP_OK)
+		rc = cmd_write_tsv(c, gc_columns, 4, gc_rows, &a);
 	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
 }
 

@@ -1,6 +1,9 @@
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "account.h"
 #include "bulk.h"
@@ -35,8 +38,27 @@ struct group {
 	struct ipp_complaint_checked checked;	/* its request, checked */
 	char			**evidence;	/* resolved paths, deduplicated */
 	size_t			 nevidence;
+	size_t			 nstored;	/* of them stored (D1) */
 	struct item		*items;		/* waiting rows */
 	size_t			 nitems;
+};
+
+/*
+ * A complaint ready to insert, as the spool holds it: this header, then
+ * per URL its line, and the lengths and bytes of the input, the
+ * canonical URL and the listing id.
+ */
+struct spooled {
+	size_t		group;		/* index in groups */
+	size_t		nurls;
+	size_t		nevidence;	/* the group's first ones */
+};
+
+/* A complaint filed by the open transaction, told of once committed. */
+struct filed {
+	size_t		group;
+	size_t		nurls;
+	int64_t		id;
 };
 
 struct bulk {
@@ -48,9 +70,10 @@ struct bulk {
 	size_t				 max_urls;	/* per complaint (300) */
 	struct group			*groups;
 	size_t				 ngroups;
-	long				 uncommitted;	/* URLs since the last commit */
-	char				(*stored)[IPP_SECRET_HEX];	/* evidence written */
-	size_t				 nstored;
+	FILE				*spool;		/* checked complaints */
+	long				 spooled;	/* URLs in it */
+	struct filed			*filed;		/* by the transaction */
+	size_t				 nfiled, capfiled;
 	ipp_bulk_refusal_fn		*on_refusal;
 	ipp_bulk_complaint_fn		*on_complaint;
 	void				*arg;
@@ -212,6 +235,29 @@ add_evidence(struct bulk *b, struct group *g, char **errp)
 	return IPP_OK;
 }
 
+/*
+ * Stores the group's evidence not stored yet (D1, D2): hashing and
+ * writing happen here, never inside the write transaction.
+ */
+static int
+store_evidence(struct bulk *b, struct group *g, char **errp)
+{
+	struct ipp_doc *grown;
+	int rc;
+
+	if (b->o->dry_run || g->nstored == g->nevidence)
+		return IPP_OK;
+	if ((grown = realloc(g->checked.evidence, g->nevidence *
+	    sizeof(*grown))) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	g->checked.evidence = grown;
+	for (; g->nstored < g->nevidence; g->nstored++)
+		if ((rc = ipp_doc_store(b->s, g->evidence[g->nstored],
+		    &grown[g->nstored], errp)) != IPP_OK)
+			return ipp_error_prefix(errp, rc, "evidence");
+	return IPP_OK;
+}
+
 /* Live verdicts of the group's waiting URLs (C6), or NULL unchecked. */
 static int
 check_live(struct bulk *b, struct group *g, struct ipp_probe_row **rows,
@@ -243,7 +289,7 @@ late_refusal(struct bulk *b, const struct item *it,
 	int rc;
 
 	*why = NULL;
-	/* Earlier complaints of this import are in the transaction too. */
+	/* Committed complaints; the spooled ones are met at insert time. */
 	if ((rc = ipp_complaint_open_duplicate(b->s, b->who->account_id,
 	    it->url.canonical, &earlier, errp)) != IPP_OK)
 		return rc;
@@ -259,118 +305,330 @@ late_refusal(struct bulk *b, const struct item *it,
 	return IPP_OK;
 }
 
-/* Evidence files this import wrote, to take back if it rolls back. */
+/* ---- the spool: checked complaints waiting for their transaction ---- */
+
+/* An unnamed temporary file in $TMPDIR (tmpfile(3) ignores it). */
 static int
-remember_evidence(struct bulk *b, const struct ipp_complaint_checked *c,
+spool_open(FILE **fpp, char **errp)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	int fd, rc = IPP_OK;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if ((path = ipp_strdup_printf("%s/ipp-import-XXXXXX", dir)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	if ((fd = mkostemp(path, O_CLOEXEC)) < 0)
+		rc = ipp_error(errp, IPP_ESYS, "cannot create a temporary file "
+		    "in '%s': %s", dir, strerror(errno));
+	else {
+		unlink(path);
+		if ((*fpp = fdopen(fd, "w+")) == NULL) {
+			rc = ipp_error(errp, IPP_ESYS, "out of memory");
+			close(fd);
+		}
+	}
+	free(path);
+	return rc;
+}
+
+static int
+spool_text(FILE *fp, const char *text)
+{
+	size_t len = strlen(text);
+
+	return fwrite(&len, sizeof(len), 1, fp) == 1 &&
+	    fwrite(text, 1, len, fp) == len ? 0 : -1;
+}
+
+static int
+spool_write(struct bulk *b, size_t group, const struct item *const *items,
     size_t n, char **errp)
 {
-	char (*grown)[IPP_SECRET_HEX];
+	struct spooled h = { group, n, b->groups[group].nevidence };
 	size_t i;
+	int bad;
 
-	if (n == 0)
-		return IPP_OK;
-	if ((grown = realloc(b->stored, (b->nstored + n) * sizeof(*grown))) ==
-	    NULL)
-		return ipp_error(errp, IPP_ESYS, "out of memory");
-	b->stored = grown;
-	for (i = 0; i < n; i++)
-		memcpy(b->stored[b->nstored++], c->evidence[i].sha256,
-		    IPP_SECRET_HEX);
+	bad = fwrite(&h, sizeof(h), 1, b->spool) != 1;
+	for (i = 0; !bad && i < n; i++)
+		bad = fwrite(&items[i]->line, sizeof(items[i]->line), 1,
+		    b->spool) != 1 || spool_text(b->spool, items[i]->input) ||
+		    spool_text(b->spool, items[i]->url.canonical) ||
+		    spool_text(b->spool, items[i]->url.id);
+	if (bad)
+		return ipp_error(errp, IPP_ESYS, "cannot write the import's "
+		    "temporary file: %m");
+	b->spooled += (long)n;
 	return IPP_OK;
 }
 
-/* After a rollback: documents written for nothing go too (D1). */
-static void
-discard_evidence(struct bulk *b)
+/* Reads text of at most size - 1 bytes into out, or a new string. */
+static int
+spool_read_text(FILE *fp, char *out, size_t size, char **dup)
+{
+	size_t len;
+
+	if (fread(&len, sizeof(len), 1, fp) != 1)
+		return -1;
+	if (dup != NULL) {
+		if ((*dup = malloc(len + 1)) == NULL)
+			return -1;
+		out = *dup;
+	} else if (len >= size)
+		return -1;
+	if (fread(out, 1, len, fp) != len)
+		return -1;
+	out[len] = '\0';
+	return 0;
+}
+
+/* The next spooled complaint into items (room for max_urls): 1, or 0. */
+static int
+spool_read(struct bulk *b, struct spooled *h, struct item *items,
+    char **errp)
 {
 	size_t i;
 
-	for (i = 0; i < b->nstored; i++)
-		ipp_doc_discard(b->s, b->stored[i], NULL);
+	if (fread(h, sizeof(*h), 1, b->spool) != 1) {
+		if (ferror(b->spool))
+			return ipp_error(errp, IPP_ESYS, "cannot read the "
+			    "import's temporary file");
+		return 0;
+	}
+	for (i = 0; i < h->nurls && i < b->max_urls; i++) {
+		memset(&items[i], 0, sizeof(items[i]));
+		if (fread(&items[i].line, sizeof(items[i].line), 1,
+		    b->spool) != 1 || spool_read_text(b->spool, NULL, 0,
+		    &items[i].input) ||
+		    spool_read_text(b->spool, items[i].url.canonical,
+		    sizeof(items[i].url.canonical), NULL) ||
+		    spool_read_text(b->spool, items[i].url.id,
+		    sizeof(items[i].url.id), NULL))
+			break;
+	}
+	if (i < h->nurls) {
+		if (i < b->max_urls)
+			i++;	/* the item half read */
+		while (i-- > 0) {
+			free(items[i].input);
+			items[i].input = NULL;
+		}
+		h->nurls = 0;
+		return ipp_error(errp, IPP_ESYS, "cannot read the import's "
+		    "temporary file");
+	}
+	return 1;
 }
 
 static int
-commit_batch(struct bulk *b, long urls, char **errp)
+spool_reset(struct bulk *b, char **errp)
 {
-	int rc;
-
-	b->uncommitted += urls;
-	if (!b->o->drop_bad || b->o->dry_run || b->uncommitted < COMMIT_URLS)
-		return IPP_OK;
-	b->uncommitted = 0;
-	if ((rc = ipp_store_commit(b->s, errp)) != IPP_OK)
-		return rc;
-	return ipp_store_begin(b->s, errp);
+	b->spooled = 0;
+	if (fflush(b->spool) != 0 || ftruncate(fileno(b->spool), 0) != 0)
+		return ipp_error(errp, IPP_ESYS, "cannot empty the import's "
+		    "temporary file: %m");
+	rewind(b->spool);
+	return IPP_OK;
 }
 
-/* Files the group's waiting URLs as one complaint. */
+static int
+remember_filed(struct bulk *b, size_t group, size_t n, int64_t id,
+    char **errp)
+{
+	struct filed *grown;
+
+	if (b->nfiled == b->capfiled) {
+		b->capfiled = b->capfiled ? b->capfiled * 2 : 64;
+		if ((grown = realloc(b->filed, b->capfiled *
+		    sizeof(*grown))) == NULL)
+			return ipp_error(errp, IPP_ESYS, "out of memory");
+		b->filed = grown;
+	}
+	b->filed[b->nfiled].group = group;
+	b->filed[b->nfiled].nurls = n;
+	b->filed[b->nfiled++].id = id;
+	return IPP_OK;
+}
+
+/*
+ * Inserts one spooled complaint.  A URL another complaint took since it
+ * was checked (a concurrent filing, or an earlier group of this import)
+ * is the C5 refusal it is: refused by line, the others filed.
+ */
+static int
+insert_spooled(struct bulk *b, const struct spooled *h, struct item *items,
+    struct ipp_complaint_item *pass, char **errp)
+{
+	struct group *g = &b->groups[h->group];
+	struct ipp_complaint_request q = group_request(g);
+	size_t i, clashes = 0;
+	int64_t id = 0;
+	char *why;
+	int rc;
+
+	q.nevidence = b->o->dry_run ? 0 : h->nevidence;
+	for (i = 0; i < h->nurls; i++) {
+		pass[i].input = items[i].input;
+		pass[i].url = &items[i].url;
+		pass[i].clash = 0;
+	}
+	if ((rc = ipp_complaint_insert(b->s, b->who, &q, &g->checked, pass,
+	    h->nurls, &id, &clashes, errp)) != IPP_OK)
+		return rc;
+	for (i = 0; clashes > 0 && i < h->nurls; i++) {
+		if (pass[i].clash == 0)
+			continue;
+		why = ipp_strdup_printf("already in open complaint %lld "
+		    "(rule C5)", (long long)pass[i].clash);
+		refuse(b, items[i].line, why ? why : "already in an open "
+		    "complaint (rule C5)");
+		free(why);
+	}
+	if (clashes == h->nurls)
+		return IPP_OK;
+	return remember_filed(b, h->group, h->nurls - clashes, id, errp);
+}
+
+/* Tells of the complaints the transaction filed, and forgets them. */
+static int
+tell_filed(struct bulk *b, int committed, char **errp)
+{
+	struct ipp_complaint_request q;
+	size_t i;
+	int rc = IPP_OK;
+
+	for (i = 0; i < b->nfiled; i++) {
+		b->res->complaints++;
+		b->res->urls += (long)b->filed[i].nurls;
+		q = group_request(&b->groups[b->filed[i].group]);
+		if (rc == IPP_OK && b->on_complaint != NULL)
+			rc = b->on_complaint(b->arg, committed ?
+			    b->filed[i].id : 0, &q,
+			    b->groups[b->filed[i].group].checked.ipr.ipr_id,
+			    b->filed[i].nurls);
+	}
+	b->nfiled = 0;
+	return rc;
+}
+
+/*
+ * Writes the spooled complaints in one short transaction that holds
+ * inserts only: every check, live check and document is done already.
+ * It commits unless this is a dry run, or a refusal met here must take
+ * the whole import back (no drop_bad).
+ */
+static int
+drain(struct bulk *b, char **errp)
+{
+	struct ipp_complaint_item *pass;
+	struct item *items;
+	struct spooled h;
+	long refused = b->res->refused;
+	size_t i;
+	int rc, more, commit;
+
+	if (b->spooled == 0)
+		return IPP_OK;
+	pass = calloc(b->max_urls, sizeof(*pass));
+	items = calloc(b->max_urls, sizeof(*items));
+	if (pass == NULL || items == NULL) {
+		free(pass);
+		free(items);
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	}
+	if (fflush(b->spool) != 0) {
+		rc = ipp_error(errp, IPP_ESYS, "cannot write the import's "
+		    "temporary file: %m");
+		goto out;
+	}
+	rewind(b->spool);
+	if ((rc = ipp_store_begin(b->s, errp)) != IPP_OK)
+		goto out;
+	while ((more = spool_read(b, &h, items, errp)) == 1) {
+		rc = insert_spooled(b, &h, items, pass, errp);
+		for (i = 0; i < h.nurls; i++)
+			free(items[i].input);
+		if (rc != IPP_OK)
+			break;
+	}
+	if (more < 0)
+		rc = more;
+	commit = rc == IPP_OK && !b->o->dry_run &&
+	    (b->o->drop_bad || b->res->refused == refused);
+	if (commit)
+		rc = ipp_store_commit(b->s, errp);
+	else
+		ipp_store_rollback(b->s);
+	if (rc == IPP_OK && (commit || b->o->dry_run))
+		rc = tell_filed(b, commit, errp);
+	b->nfiled = 0;
+	if (rc == IPP_OK)
+		rc = spool_reset(b, errp);
+out:
+	free(pass);
+	free(items);
+	return rc;
+}
+
+/* Checks the group's waiting URLs and spools those that pass. */
 static int
 flush(struct bulk *b, struct group *g, char **errp)
 {
-	struct ipp_complaint_request q = group_request(g);
-	struct ipp_complaint_item *pass = NULL;
 	struct ipp_probe_row *live = NULL;
-	unsigned long *lines = NULL;
+	const struct item **pass = NULL;
 	size_t i, n = 0, waiting = g->nitems;
-	int64_t id = 0;
 	char *why = NULL;
 	int rc;
 
 	if (g->nitems == 0)
 		return IPP_OK;
-	pass = calloc(g->nitems, sizeof(*pass));
-	lines = calloc(g->nitems, sizeof(*lines));
-	if (pass == NULL || lines == NULL) {
+	if ((pass = calloc(g->nitems, sizeof(*pass))) == NULL) {
 		rc = ipp_error(errp, IPP_ESYS, "out of memory");
 		goto out;
 	}
-	if ((rc = check_live(b, g, &live, errp)) != IPP_OK)
+	if ((rc = check_live(b, g, &live, errp)) != IPP_OK ||
+	    (rc = ipp_store_begin_read(b->s, errp)) != IPP_OK)
 		goto out;
+	/* One snapshot for the group's reads: much cheaper than one each. */
 	for (i = 0; i < g->nitems; i++) {
 		if ((rc = late_refusal(b, &g->items[i], live ? &live[i] : NULL,
-		    &why, errp)) != IPP_OK)
+		    &why, errp)) != IPP_OK) {
+			ipp_store_rollback(b->s);
 			goto out;
+		}
 		if (why != NULL) {
 			refuse(b, g->items[i].line, why);
 			free(why);
 			why = NULL;
 			continue;
 		}
-		pass[n].input = g->items[i].input;
-		pass[n].url = &g->items[i].url;
-		lines[n++] = g->items[i].line;
+		pass[n++] = &g->items[i];
 	}
 	if (n > 0 && ipp_complaint_check_size(b->s, b->who, n, b->o->force,
 	    &why) != IPP_OK) {
 		for (i = 0; i < n; i++)
-			refuse(b, lines[i], why);
+			refuse(b, pass[i]->line, why);
 		n = 0;
 	}
+	ipp_store_rollback(b->s);	/* the reads' end */
 	if (n == 0)
 		goto out;
-	free(g->checked.evidence);
-	g->checked.evidence = NULL;
-	if (b->o->dry_run)
-		q.nevidence = 0;	/* a dry run writes no document */
-	if ((rc = ipp_complaint_store_evidence(b->s, &q, &g->checked,
-	    errp)) != IPP_OK ||
-	    (rc = remember_evidence(b, &g->checked, q.nevidence, errp)) ||
-	    (rc = ipp_complaint_insert(b->s, b->who, &q, &g->checked, pass, n,
-	    &id, errp)) != IPP_OK)
+	/* Filed only if nothing is refused: documents wait till then. */
+	if (b->o->drop_bad && (rc = store_evidence(b, g, errp)) != IPP_OK)
 		goto out;
-	b->res->complaints++;
-	b->res->urls += (long)n;
 	/* Once per complaint (I6). */
 	if (b->o->on_warning != NULL &&
 	    (why = ipp_complaint_other_warning(&g->checked)) != NULL) {
-		b->o->on_warning(b->arg, ipp_records_name(b->in), lines[0], why);
+		b->o->on_warning(b->arg, ipp_records_name(b->in), pass[0]->line,
+		    why);
 		free(why);
 		why = NULL;
 	}
-	if (b->on_complaint != NULL && (rc = b->on_complaint(b->arg,
-	    b->o->dry_run ? 0 : id, &q, g->checked.ipr.ipr_id, n)) != IPP_OK)
+	if ((rc = spool_write(b, (size_t)(g - b->groups), pass, n, errp)))
 		goto out;
-	rc = commit_batch(b, (long)n, errp);
+	if (b->o->drop_bad && b->spooled >= COMMIT_URLS)
+		rc = drain(b, errp);
 out:
 	for (i = 0; i < g->nitems; i++)
 		free(g->items[i].input);
@@ -378,7 +636,6 @@ out:
 	ipp_probe_free(live, live ? waiting : 0);
 	free(why);
 	free(pass);
-	free(lines);
 	return rc;
 }
 
@@ -480,7 +737,13 @@ read_all(struct bulk *b, char **errp)
 	for (i = 0; i < b->ngroups; i++)
 		if ((rc = flush(b, &b->groups[i], errp)) != IPP_OK)
 			return rc;
-	return IPP_OK;
+	/* All or nothing: the documents once no row is refused, then all. */
+	if (!b->o->drop_bad && b->res->refused > 0 && !b->o->dry_run)
+		return IPP_OK;
+	for (i = 0; !b->o->drop_bad && i < b->ngroups; i++)
+		if ((rc = store_evidence(b, &b->groups[i], errp)) != IPP_OK)
+			return rc;
+	return drain(b, errp);
 }
 
 int
@@ -500,19 +763,11 @@ ipp_bulk_import(struct ipp_store *s, const struct ipp_auth *who, FILE *fp,
 	    (rc = ipp_settings_int(s, "complaint_max_urls", &max, errp)))
 		return rc;
 	b.max_urls = (size_t)max;
-	if ((rc = ipp_records_open(&b.in, fp, name, errp)) != IPP_OK)
+	if ((rc = spool_open(&b.spool, errp)) != IPP_OK)
 		return rc;
-	if ((rc = map_columns(&b, errp)) == IPP_OK &&
-	    (rc = ipp_store_begin(s, errp)) == IPP_OK) {
+	if ((rc = ipp_records_open(&b.in, fp, name, errp)) == IPP_OK &&
+	    (rc = map_columns(&b, errp)) == IPP_OK)
 		rc = read_all(&b, errp);
-		if (rc == IPP_OK && !o->dry_run && (o->drop_bad ||
-		    res->refused == 0))
-			rc = ipp_store_commit(s, errp);
-		else {
-			ipp_store_rollback(s);
-			discard_evidence(&b);
-		}
-	}
 	if (rc == IPP_OK && res->refused > 0)
 		rc = ipp_error(errp, IPP_EREFUSED, "%s: %ld of %ld rows refused%s",
 		    name, res->refused, res->rows, o->drop_bad || o->dry_run ?
@@ -520,7 +775,8 @@ ipp_bulk_import(struct ipp_store *s, const struct ipp_auth *who, FILE *fp,
 	for (i = 0; i < b.ngroups; i++)
 		group_release(&b.groups[i]);
 	free(b.groups);
-	free(b.stored);
+	free(b.filed);
+	fclose(b.spool);
 	ipp_records_close(b.in);
 	return rc;
 }

@@ -4,11 +4,19 @@
  * IPR, target, reason) into complaints of at most 300 URLs.
  *
  * Streams: a group's rows wait in memory until it has 300 URLs or the
- * file ends, so memory grows with the number of groups, not rows.  Every
- * complaint is written whole: without drop_bad the import is one
- * transaction that commits only when no row was refused; with drop_bad
- * refused rows are left out and whole complaints are committed in
- * batches.  A crash leaves no half complaint either way.
+ * file ends, so memory grows with the number of groups, not rows.  A
+ * full group is checked then, outside any transaction (the live checks
+ * of C6, C5 against the store, C9's size), and the complaint it makes
+ * goes to a temporary file; its documents are stored (D1) before any
+ * transaction too.  The write transactions hold inserts only, so other
+ * writers never wait on a slow marketplace.  Without drop_bad the
+ * import is all or nothing: after the last row, if none was refused, the
+ * documents are stored and every complaint is inserted in one
+ * transaction.  With drop_bad refused rows are left out and whole
+ * complaints are committed in batches of about 50,000 URLs.  A URL that
+ * another process filed since it was checked is refused then (C5, by
+ * the store's unique index), as if the check had seen it.  A crash
+ * leaves no half complaint either way.
  */
 #ifndef IPP_BULK_H
 #define IPP_BULK_H
@@ -45,7 +53,7 @@ struct ipp_bulk_result {
 /* Told of each refused row. */
 typedef void ipp_bulk_refusal_fn(void *arg, const char *file,
     unsigned long line, const char *message);
-/* Told of each complaint filed (id 0 in a dry run). */
+/* Told of each complaint once committed (id 0 in a dry run). */
 typedef int ipp_bulk_complaint_fn(void *arg, int64_t complaint_id,
     const struct ipp_complaint_request *q, int64_t ipr_id, size_t nurls);
 

@@ -10,25 +10,36 @@
 int
 ipp_cli_read_line(FILE *fp, const char *what, char **line, char **errp)
 {
-	size_t cap = 0;
-	ssize_t n;
+	size_t n = 0;
+	int ch;
 
-	*line = NULL;
+	/* Bounded: a line without end must not cost its length in memory. */
+	if ((*line = malloc(IPP_CLI_LINE_MAX + 1)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
 	errno = 0;
-	if ((n = getline(line, &cap, fp)) < 0) {
+	while ((ch = getc(fp)) != EOF && ch != '\n') {
+		if (n == IPP_CLI_LINE_MAX || ch == '\0') {
+			free(*line);
+			*line = NULL;
+			if (ch == '\0')
+				return ipp_error(errp, IPP_EUSAGE, "%s has a NUL "
+				    "byte", what);
+			return ipp_error(errp, IPP_EUSAGE, "%s: a line longer "
+			    "than %d bytes on standard input", what,
+			    IPP_CLI_LINE_MAX);
+		}
+		(*line)[n++] = (char)ch;
+	}
+	if (n == 0 && ch == EOF) {
 		free(*line);
 		*line = NULL;
 		return ipp_error(errp, IPP_EUSAGE, "expected %s on standard "
 		    "input%s%s", what, errno ? ": " : "",
 		    errno ? strerror(errno) : "");
 	}
-	while (n > 0 && ((*line)[n - 1] == '\n' || (*line)[n - 1] == '\r'))
-		(*line)[--n] = '\0';
-	if ((size_t)n != strlen(*line)) {
-		free(*line);
-		*line = NULL;
-		return ipp_error(errp, IPP_EUSAGE, "%s has a NUL byte", what);
-	}
+	while (n > 0 && (*line)[n - 1] == '\r')
+		n--;
+	(*line)[n] = '\0';
 	return IPP_OK;
 }
 

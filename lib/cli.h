@@ -10,7 +10,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Reads one line from fp without its line end; malloc'd into *line. */
+/*
+ * Reads one line from fp without its line end; malloc'd into *line.  A
+ * line longer than IPP_CLI_LINE_MAX bytes, or with a NUL byte, is a
+ * usage error.
+ */
+#define IPP_CLI_LINE_MAX	4096
 int ipp_cli_read_line(FILE *fp, const char *what, char **line, char **errp);
 
 /* Parses a positive decimal id; 0 on success, -1 otherwise. */

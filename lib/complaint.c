@@ -124,16 +124,22 @@ ipp_complaint_chars(const char *s)
 static int
 check_supplement(struct ipp_store *s, const char *text, char **errp)
 {
-	long long min;
+	long long min, max;
 	int rc;
 
-	if ((rc = ipp_settings_int(s, "supplement_min_chars", &min, errp)))
+	if ((rc = ipp_settings_int(s, "supplement_min_chars", &min, errp)) ||
+	    (rc = ipp_settings_int(s, "supplement_max_chars", &max, errp)))
 		return rc;
 	if (text == NULL || (long long)ipp_complaint_chars(text) < min)
 		return ipp_error(errp, IPP_EREFUSED, "the supplementary "
 		    "infringement reasons (--supplement) need at least %lld "
 		    "characters, %zu given (rule C7)", min,
 		    text ? ipp_complaint_chars(text) : 0);
+	if (text != NULL && (long long)ipp_complaint_chars(text) > max)
+		return ipp_error(errp, IPP_EREFUSED, "the supplementary "
+		    "infringement reasons (--supplement) have at most %lld "
+		    "characters, %zu given (rule C7)", max,
+		    ipp_complaint_chars(text));
 	return IPP_OK;
 }
 
@@ -402,7 +408,7 @@ ipp_complaint_store_evidence(struct ipp_store *s,
 int
 ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
     const struct ipp_complaint_request *q, const struct ipp_complaint_checked *c,
-    const struct ipp_complaint_item *items, size_t n, int64_t *id,
+    struct ipp_complaint_item *items, size_t n, int64_t *id, size_t *clashes,
     char **errp)
 {
 	static const char complaint_sql[] = "INSERT INTO complaints"
@@ -415,22 +421,45 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 	static const char evidence_sql[] = "INSERT INTO complaint_evidence"
 	    " (complaint_id, sha256, name) VALUES (?, ?, ?)"
 	    " ON CONFLICT (complaint_id, sha256) DO NOTHING";
+	static const char unfile_sql[] = "DELETE FROM complaints"
+	    " WHERE complaint_id = ?";
 	size_t i;
 	int rc;
 
+	*clashes = 0;
 	if ((rc = ipp_store_run(s, complaint_sql, "cannot file the complaint",
 	    errp, "ittitttttt", who->account_id, q->platform, q->region,
 	    c->ipr.ipr_id, q->target, c->reason.code, c->reason.priority,
 	    q->supplement, c->due, c->now)) != IPP_OK)
 		return rc;
 	*id = ipp_store_last_id(s);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		items[i].clash = 0;
 		if ((rc = ipp_store_run(s, url_sql, "cannot file a URL", errp,
 		    "iitttt", *id, who->account_id, items[i].input,
-		    items[i].url->canonical, items[i].url->id, c->now)) != IPP_OK ||
-		    (rc = ipp_move_filed(s, sqlite3_last_insert_rowid(
-		    ipp_store_db(s)), who->account_id, c->now, errp)) != IPP_OK)
+		    items[i].url->canonical, items[i].url->id, c->now)) ==
+		    IPP_OK) {
+			if ((rc = ipp_move_filed(s, ipp_store_last_id(s),
+			    who->account_id, c->now, errp)) != IPP_OK)
+				return rc;
+			continue;
+		}
+		if (!ipp_store_unique_failed(s))
 			return rc;
+		/* C5: filed by another complaint since it was checked. */
+		if ((rc = ipp_complaint_open_duplicate(s, who->account_id,
+		    items[i].url->canonical, &items[i].clash, errp)) != IPP_OK)
+			return rc;
+		if (items[i].clash == 0)
+			items[i].clash = -1;	/* not open: should not be */
+		(*clashes)++;
+	}
+	if (*clashes == n) {
+		rc = ipp_store_run(s, unfile_sql, "cannot file the complaint",
+		    errp, "i", *id);
+		*id = 0;
+		return rc;
+	}
 	for (i = 0; i < q->nevidence; i++)
 		if ((rc = ipp_doc_record(s, &c->evidence[i], c->now, errp)) ||
 		    (rc = ipp_store_run(s, evidence_sql, "cannot attach evidence",
@@ -440,26 +469,58 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 	return IPP_OK;
 }
 
+/*
+ * Inserts the passing URLs.  One that another process filed since
+ * check_urls looked (the store's unique index says so) is refused then,
+ * as C5 would have: *passing counts it out.
+ */
 static int
 insert_passing(struct ipp_store *s, const struct ipp_auth *who,
     const struct ipp_complaint_request *q, const struct ipp_complaint_checked *c,
-    const struct ipp_complaint_outcome *out, int64_t *id, char **errp)
+    struct ipp_complaint_outcome *out, size_t *passing, char **errp)
 {
 	struct ipp_complaint_item *items;
-	size_t i, n = 0;
+	size_t *from, i, n = 0, clashes;
 	int rc;
 
-	if ((items = calloc(out->nurls, sizeof(*items))) == NULL)
+	items = calloc(out->nurls, sizeof(*items));
+	from = calloc(out->nurls, sizeof(*from));
+	if (items == NULL || from == NULL) {
+		free(items);
+		free(from);
 		return ipp_error(errp, IPP_ESYS, "out of memory");
+	}
 	for (i = 0; i < out->nurls; i++) {
 		if (out->urls[i].refusal != NULL)
 			continue;
+		from[n] = i;
 		items[n].input = out->urls[i].probe.input;
 		items[n++].url = &out->urls[i].probe.url;
 	}
-	rc = ipp_complaint_insert(s, who, q, c, items, n, id, errp);
+	rc = ipp_complaint_insert(s, who, q, c, items, n, &out->complaint_id,
+	    &clashes, errp);
+	for (i = 0; rc == IPP_OK && clashes > 0 && i < n; i++) {
+		if (items[i].clash == 0)
+			continue;
+		if ((out->urls[from[i]].refusal = ipp_strdup_printf("already "
+		    "in open complaint %lld (rule C5)",
+		    (long long)items[i].clash)) == NULL)
+			rc = ipp_error(errp, IPP_ESYS, "out of memory");
+		(*passing)--;
+	}
 	free(items);
+	free(from);
 	return rc;
+}
+
+/* Nothing filed: URLs refused, and no --drop-bad to file the rest. */
+static int
+refuse_all(const struct ipp_complaint_request *q, size_t passing,
+    char **errp)
+{
+	return ipp_error(errp, IPP_EREFUSED, "%zu of %zu URLs refused: "
+	    "nothing filed%s", q->nurls - passing, q->nurls,
+	    passing > 0 ? " (file the rest with --drop-bad)" : "");
 }
 
 int
@@ -499,17 +560,17 @@ ipp_complaint_file(struct ipp_store *s, const struct ipp_auth *who,
 		goto done;
 	}
 	if (passing < q->nurls && (!q->drop_bad || passing == 0)) {
-		rc = ipp_error(errp, IPP_EREFUSED, "%zu of %zu URLs refused: "
-		    "nothing filed%s", q->nurls - passing, q->nurls,
-		    passing > 0 ? " (file the rest with --drop-bad)" : "");
+		rc = refuse_all(q, passing, errp);
 		goto done;
 	}
 	/* Documents first, then the rows that name them, in one transaction. */
 	if ((rc = ipp_complaint_store_evidence(s, q, &c, errp)) != IPP_OK ||
 	    (rc = ipp_store_begin(s, errp)) != IPP_OK)
 		goto done;
-	if ((rc = insert_passing(s, who, q, &c, out, &out->complaint_id,
-	    errp)) == IPP_OK)
+	if ((rc = insert_passing(s, who, q, &c, out, &passing, errp)) ==
+	    IPP_OK && passing < q->nurls && (!q->drop_bad || passing == 0))
+		rc = refuse_all(q, passing, errp);
+	if (rc == IPP_OK)
 		rc = ipp_store_commit(s, errp);
 	else {
 		ipp_store_rollback(s);

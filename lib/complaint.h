@@ -93,6 +93,7 @@ struct ipp_complaint_checked {
 struct ipp_complaint_item {
 	const char		*input;		/* the URL as given */
 	const struct ipp_url	*url;		/* parsed */
+	int64_t			 clash;		/* out: open complaint holding it */
 };
 
 /*
@@ -121,12 +122,19 @@ int ipp_complaint_open_duplicate(struct ipp_store *s, int64_t account,
 int ipp_complaint_store_evidence(struct ipp_store *s,
     const struct ipp_complaint_request *q, struct ipp_complaint_checked *c,
     char **errp);
-/* Inserts one complaint and its URLs, inside the caller's transaction. */
+/*
+ * Inserts one complaint and its URLs, inside the caller's transaction.
+ * The store's unique index is C5's last word: a URL already in an open
+ * complaint of the account (filed by a concurrent process since it was
+ * checked) is not inserted; its clash gets that complaint's id and
+ * *clashes counts it.  When every URL clashes nothing is inserted and
+ * *id is 0.  Whether the rest stands is the caller's choice (drop_bad).
+ */
 int ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
     const struct ipp_complaint_request *q,
     const struct ipp_complaint_checked *c,
-    const struct ipp_complaint_item *items, size_t n, int64_t *id,
-    char **errp);
+    struct ipp_complaint_item *items, size_t n, int64_t *id,
+    size_t *clashes, char **errp);
 
 /* Filters of ipp_complaint_list and ipp_complaint_urls. */
 struct ipp_complaint_filter {

@@ -4,6 +4,7 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "doc.h"
@@ -334,6 +336,26 @@ save_content(struct ipp_store *s, const char *sha256,
 	return rc;
 }
 
+/*
+ * The file name is kept as metadata (D1) and shown in listings: like an
+ * IPR's fields, it may not hold a control character (a line break would
+ * forge a line of output).
+ */
+static int
+check_name(const char *path, char **errp)
+{
+	const unsigned char *p = (const unsigned char *)ipp_doc_name(path);
+
+	for (; *p != '\0'; p++)
+		if (*p < ' ' || *p == 0x7f)
+			return ipp_error(errp, IPP_EREFUSED, "document file name "
+			    "'%.*s...': has a control character such as a tab "
+			    "or line break: rename the file (rule D1)",
+			    (int)((const char *)p - ipp_doc_name(path)),
+			    ipp_doc_name(path));
+	return IPP_OK;
+}
+
 int
 ipp_doc_store(struct ipp_store *s, const char *path, struct ipp_doc *doc,
     char **errp)
@@ -345,7 +367,8 @@ ipp_doc_store(struct ipp_store *s, const char *path, struct ipp_doc *doc,
 	int fd = -1, rc;
 
 	memset(doc, 0, sizeof(*doc));
-	if ((rc = ipp_settings_int(s, "doc_max_bytes", &limit, errp)) != IPP_OK)
+	if ((rc = check_name(path, errp)) != IPP_OK ||
+	    (rc = ipp_settings_int(s, "doc_max_bytes", &limit, errp)) != IPP_OK)
 		return rc;
 	if ((rc = open_document(path, &fd, &sb, errp)) != IPP_OK)
 		return rc;
@@ -357,9 +380,11 @@ ipp_doc_store(struct ipp_store *s, const char *path, struct ipp_doc *doc,
 	close(fd);
 	if (rc != IPP_OK)
 		return rc;
+	/* Held until the store is closed: see ipp_doc_gc. */
 	if ((rc = check_type(path, buf, len, doc->mime, sizeof(doc->mime),
 	    errp)) == IPP_OK &&
-	    (rc = ipp_secret_sha256_hex(buf, len, doc->sha256, errp)) == IPP_OK)
+	    (rc = ipp_secret_sha256_hex(buf, len, doc->sha256, errp)) == IPP_OK &&
+	    (rc = ipp_store_lock_docs(s, errp)) == IPP_OK)
 		rc = save_content(s, doc->sha256, buf, len, errp);
 	free(buf);
 	if (rc != IPP_OK) {
@@ -415,25 +440,147 @@ ipp_doc_path(struct ipp_store *s, const char *sha256)
 	    sha256);
 }
 
-int
-ipp_doc_discard(struct ipp_store *s, const char *sha256, char **errp)
+/* The documents row naming sha256 exists. */
+static int
+recorded(struct ipp_store *s, const char *sha256, int64_t *yes, char **errp)
 {
 	static const char sql[] = "SELECT 1 FROM documents WHERE sha256 = ?";
 	sqlite3_stmt *st;
-	int64_t recorded;
-	char *path;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
-	if ((rc = ipp_store_first_int(s, st, &recorded,
-	    "cannot read documents", errp)) != IPP_OK || recorded)
-		return rc;	/* recorded: someone's document */
-	if ((path = ipp_doc_path(s, sha256)) != NULL)
-		unlink(path);
+	return ipp_store_first_int(s, st, yes, "cannot read documents", errp);
+}
+
+/* One entry of docs/XX/: judged, told of, and removed unless dry_run. */
+static int
+gc_entry(struct ipp_store *s, const char *dir, const char *prefix,
+    const char *name, int dry_run, ipp_doc_gc_fn *fn, void *arg,
+    char **errp)
+{
+	struct ipp_doc_garbage g;
+	struct stat sb;
+	int64_t yes = 0;
+	char *path;
+	int rc = IPP_OK;
+
+	memset(&g, 0, sizeof(g));
+	if (strncmp(name, ".tmp-", 5) == 0)
+		g.kind = "temporary";	/* a writer's, killed mid-way */
+	else if (is_sha256(name) && strncmp(name, prefix, 2) == 0) {
+		if ((rc = recorded(s, name, &yes, errp)) != IPP_OK || yes)
+			return rc;
+		g.kind = "unreferenced";
+		g.sha256 = name;
+	} else
+		return IPP_OK;		/* not ours: left alone */
+	if ((path = ipp_strdup_printf("%s/%s", dir, name)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		free(path);
+		return IPP_OK;
+	}
+	g.path = path;
+	g.size = (int64_t)sb.st_size;
+	if (!dry_run && unlink(path) != 0)
+		rc = ipp_error(errp, IPP_ESTORE, "cannot remove '%s': %s",
+		    path, strerror(errno));
+	if (rc == IPP_OK && fn != NULL)
+		rc = fn(arg, &g, errp);
 	free(path);
-	return IPP_OK;
+	return rc;
+}
+
+static int
+gc_dir(struct ipp_store *s, const char *docs, const char *prefix,
+    int dry_run, ipp_doc_gc_fn *fn, void *arg, char **errp)
+{
+	struct dirent **names = NULL;
+	char *dir;
+	int i, n, rc = IPP_OK;
+
+	if ((dir = ipp_strdup_printf("%s/%s", docs, prefix)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	/* Sorted, so that the listing is stable. */
+	if ((n = scandir(dir, &names, NULL, alphasort)) < 0) {
+		rc = ipp_error(errp, IPP_ESTORE, "cannot read '%s': %s", dir,
+		    strerror(errno));
+		n = 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (rc == IPP_OK && names[i]->d_name[0] != '\0' &&
+		    strcmp(names[i]->d_name, ".") != 0 &&
+		    strcmp(names[i]->d_name, "..") != 0)
+			rc = gc_entry(s, dir, prefix, names[i]->d_name, dry_run,
+			    fn, arg, errp);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+	return rc;
+}
+
+/* docs/XX: two lowercase hex digits. */
+static int
+is_prefix_dir(const struct dirent *d)
+{
+	const char *n = d->d_name;
+
+	return strlen(n) == 2 && strspn(n, "0123456789abcdef") == 2;
+}
+
+int
+ipp_doc_gc(struct ipp_store *s, int dry_run, ipp_doc_gc_fn *fn, void *arg,
+    char **errp)
+{
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+	struct dirent **names = NULL;
+	char *docs;
+	int i, n, rc, waited;
+
+	/*
+	 * No transaction is filing, and no process that stored a document
+	 * (and may yet reference it) is running, while this looks.  The
+	 * write lock first, then the documents' lock without waiting, so
+	 * that a writer holding one while it waits for the other (an IPR
+	 * import stores documents inside its transaction) never waits on us.
+	 */
+	for (waited = 0; ; waited += 50) {
+		if ((rc = ipp_store_begin(s, errp)) != IPP_OK)
+			return rc;
+		if ((rc = ipp_store_try_lock_docs_exclusive(s, errp)) == 1)
+			break;
+		ipp_store_rollback(s);
+		if (rc < 0)
+			return rc;
+		if (waited >= 15000)
+			return ipp_error(errp, IPP_ESTORE, "'%s/docs' is in use "
+			    "by a process storing documents: try again when it "
+			    "ends", ipp_store_dir(s));
+		nanosleep(&pause, NULL);
+	}
+	rc = IPP_OK;
+	if ((docs = ipp_strdup_printf("%s/docs", ipp_store_dir(s))) == NULL) {
+		ipp_store_rollback(s);
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	}
+	if ((n = scandir(docs, &names, is_prefix_dir, alphasort)) < 0) {
+		rc = ipp_error(errp, IPP_ESTORE, "cannot read '%s': %s", docs,
+		    strerror(errno));
+		n = 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (rc == IPP_OK)
+			rc = gc_dir(s, docs, names[i]->d_name, dry_run, fn, arg,
+			    errp);
+		free(names[i]);
+	}
+	free(names);
+	free(docs);
+	ipp_store_rollback(s);	/* it only read */
+	return rc;
 }
 
 const char *

@@ -659,6 +659,13 @@ describe(struct run *r, struct slot *s, CURLcode cc)
 		else
 			set_error(ck, "connect: %s", why);
 		break;
+	case CURLE_OUT_OF_MEMORY:
+		/* What libcurl 7.x says of a header line over its limit (a
+		 * 200 KB Location): not our memory, the answer's size. */
+		set_error(ck, "a response header longer than %d KiB, "
+		    "libcurl's limit (or out of memory)",
+		    CURL_MAX_HTTP_HEADER / 1024);
+		break;
 	case CURLE_TOO_MANY_REDIRECTS:
 		set_error(ck, "too many redirects (more than %d)",
 		    r->o->max_redirects);

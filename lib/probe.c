@@ -1,4 +1,5 @@
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,95 +33,261 @@ push(char ***urls, size_t *n, size_t *cap, const char *url, size_t len,
 	return IPP_OK;
 }
 
-/* A TSV stream: its header names a url column. */
-static int
-read_tsv(FILE *fp, const char *name, char ***urls, size_t *n, size_t *cap,
-    char **errp)
-{
-	struct ipp_tsv_reader *r;
-	const char *url;
-	int rc, col;
+#define LINE_MAX_BYTES	(16 << 20)	/* as the TSV reader's */
+#define STREAM_CHUNK	4096		/* URLs probed at a time */
 
-	if ((rc = ipp_tsv_reader_open(&r, fp, name, errp)) != IPP_OK)
-		return rc;
-	if ((rc = ipp_tsv_require(r, "url", &col, errp)) == IPP_OK) {
-		while ((rc = ipp_tsv_next(r, errp)) == 1) {
-			url = ipp_tsv_field(r, (size_t)col);
-			if ((rc = push(urls, n, cap, url ? url : "", url ?
-			    strlen(url) : 0, errp)) != IPP_OK)
-				break;
+struct ipp_probe_reader {
+	FILE			*fp;		/* the input */
+	char			*name;		/* for messages */
+	char			*line;		/* the current plain line */
+	size_t			 cap;
+	unsigned long		 lineno;
+	int			 pending;	/* line holds an unused line */
+	struct ipp_tsv_reader	*tsv;		/* TSV input, else NULL */
+	FILE			*replay;	/* the first line, then fp */
+	int			 col;		/* its url column */
+};
+
+/* The next line of fp into r->line, without its LF: 1, 0, or an error. */
+static int
+read_line(struct ipp_probe_reader *r, char **errp)
+{
+	size_t len = 0, cap;
+	char *grown;
+
+	for (;;) {
+		if (r->cap - len < 2) {
+			if (r->cap >= LINE_MAX_BYTES)
+				return ipp_error(errp, IPP_EINPUT, "%s:%lu: line "
+				    "longer than %d MiB", r->name, r->lineno + 1,
+				    LINE_MAX_BYTES >> 20);
+			cap = r->cap ? r->cap * 2 : 4096;
+			if ((grown = realloc(r->line, cap)) == NULL)
+				return ipp_error(errp, IPP_ESYS, "out of memory");
+			r->line = grown;
+			r->cap = cap;
+		}
+		if (fgets(r->line + len, (int)(r->cap - len), r->fp) == NULL) {
+			if (ferror(r->fp))
+				return ipp_error(errp, IPP_ESYS, "%s: read error",
+				    r->name);
+			if (len == 0)
+				return 0;
+			break;		/* a last line without its LF */
+		}
+		len += strlen(r->line + len);
+		if (len > 0 && r->line[len - 1] == '\n') {
+			r->line[--len] = '\0';
+			break;
 		}
 	}
-	ipp_tsv_reader_close(r);
-	return rc < 0 ? rc : IPP_OK;
+	r->lineno++;
+	return 1;
 }
 
-/* Plain lines: one URL each, blanks and # comments skipped. */
-static int
-read_lines(const char *text, size_t len, char ***urls, size_t *n,
-    size_t *cap, char **errp)
+/* The TSV reader reads the first line again, then the rest of fp. */
+struct replay {
+	char	*text;		/* the first line and its LF */
+	size_t	 len, off;
+	FILE	*fp;
+};
+
+static ssize_t
+replay_read(void *cookie, char *buf, size_t size)
 {
-	const char *p = text, *end = text + len, *eol, *s, *e;
+	struct replay *rp = cookie;
+	size_t n;
+
+	if (rp->off < rp->len) {
+		n = rp->len - rp->off < size ? rp->len - rp->off : size;
+		memcpy(buf, rp->text + rp->off, n);
+		rp->off += n;
+		return (ssize_t)n;
+	}
+	n = fread(buf, 1, size, rp->fp);
+	return n == 0 && ferror(rp->fp) ? -1 : (ssize_t)n;
+}
+
+static int
+replay_close(void *cookie)
+{
+	struct replay *rp = cookie;
+
+	free(rp->text);
+	free(rp);
+	return 0;
+}
+
+static int
+open_tsv(struct ipp_probe_reader *r, size_t len, char **errp)
+{
+	static const cookie_io_functions_t io = {
+		.read = replay_read,
+		.close = replay_close,
+	};
+	struct replay *rp;
 	int rc;
 
-	for (; p < end; p = eol + 1) {
-		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			eol = end;
-		for (s = p; s < eol && (*s == ' ' || *s == '\t'); s++)
-			;
-		for (e = eol; e > s && (e[-1] == ' ' || e[-1] == '\t' ||
-		    e[-1] == '\r'); e--)
-			;
-		if (e == s || *s == '#')
-			continue;
-		if ((rc = push(urls, n, cap, s, (size_t)(e - s), errp)))
-			return rc;
+	if ((rp = calloc(1, sizeof(*rp))) == NULL ||
+	    (rp->text = malloc(len + 1)) == NULL) {
+		free(rp);
+		return ipp_error(errp, IPP_ESYS, "out of memory");
 	}
+	memcpy(rp->text, r->line, len);
+	rp->text[len] = '\n';
+	rp->len = len + 1;
+	rp->fp = r->fp;
+	if ((r->replay = fopencookie(rp, "r", io)) == NULL) {
+		replay_close(rp);
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	}
+	if ((rc = ipp_tsv_reader_open(&r->tsv, r->replay, r->name,
+	    errp)) != IPP_OK)
+		return rc;
+	return ipp_tsv_require(r->tsv, "url", &r->col, errp);
+}
+
+int
+ipp_probe_reader_open(struct ipp_probe_reader **rp, FILE *fp,
+    const char *name, char **errp)
+{
+	struct ipp_probe_reader *r;
+	size_t len;
+	int rc;
+
+	*rp = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL ||
+	    (r->name = strdup(name)) == NULL) {
+		free(r);
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	}
+	r->fp = fp;
+	/* The first line tells: a tab, or just "url", makes it TSV. */
+	if ((rc = read_line(r, errp)) < 0) {
+		ipp_probe_reader_close(r);
+		return rc;
+	}
+	len = rc == 1 ? strlen(r->line) : 0;
+	if (rc == 1 && (memchr(r->line, '\t', len) != NULL ||
+	    strcmp(r->line, "url") == 0)) {
+		if ((rc = open_tsv(r, len, errp)) != IPP_OK) {
+			ipp_probe_reader_close(r);
+			return rc;
+		}
+	} else
+		r->pending = rc == 1;
+	*rp = r;
 	return IPP_OK;
+}
+
+int
+ipp_probe_reader_next(struct ipp_probe_reader *r, const char **url,
+    char **errp)
+{
+	char *s, *e;
+	int rc;
+
+	if (r->tsv != NULL) {
+		if ((rc = ipp_tsv_next(r->tsv, errp)) != 1)
+			return rc;
+		*url = ipp_tsv_field(r->tsv, (size_t)r->col);
+		if (*url == NULL)
+			*url = "";
+		return 1;
+	}
+	for (;;) {
+		if (r->pending)
+			r->pending = 0;
+		else if ((rc = read_line(r, errp)) != 1)
+			return rc;
+		for (s = r->line; *s == ' ' || *s == '\t'; s++)
+			;
+		for (e = s + strlen(s); e > s && (e[-1] == ' ' ||
+		    e[-1] == '\t' || e[-1] == '\r'); e--)
+			;
+		*e = '\0';
+		if (e == s || *s == '#')
+			continue;	/* blank lines, comments */
+		*url = s;
+		return 1;
+	}
+}
+
+void
+ipp_probe_reader_close(struct ipp_probe_reader *r)
+{
+	if (r == NULL)
+		return;
+	ipp_tsv_reader_close(r->tsv);
+	if (r->replay != NULL)
+		fclose(r->replay);
+	free(r->line);
+	free(r->name);
+	free(r);
 }
 
 int
 ipp_probe_read(FILE *fp, const char *name, char ***urls, size_t *nurls,
     char **errp)
 {
-	char *text = NULL;
-	size_t len = 0, cap = 0, first;
-	FILE *mem;
-	ssize_t got;
+	struct ipp_probe_reader *r;
+	const char *url;
+	size_t cap = 0;
 	int rc;
 
 	*urls = NULL;
 	*nurls = 0;
-	/* Whole input first: a probe list is thousands of lines, not more. */
-	if ((mem = open_memstream(&text, &len)) == NULL)
-		return ipp_error(errp, IPP_ESYS, "out of memory");
-	{
-		char buf[65536];
-		while ((got = (ssize_t)fread(buf, 1, sizeof(buf), fp)) > 0)
-			fwrite(buf, 1, (size_t)got, mem);
-	}
-	fclose(mem);
-	if (ferror(fp)) {
-		free(text);
-		return ipp_error(errp, IPP_EINPUT, "%s: read error", name);
-	}
-	first = strcspn(text, "\n");
-	if (memchr(text, '\t', first) != NULL || (first == 3 &&
-	    memcmp(text, "url", 3) == 0)) {
-		if ((mem = fmemopen(text, len, "r")) == NULL)
-			rc = ipp_error(errp, IPP_ESYS, "out of memory");
-		else {
-			rc = read_tsv(mem, name, urls, nurls, &cap, errp);
-			fclose(mem);
-		}
-	} else
-		rc = read_lines(text, len, urls, nurls, &cap, errp);
-	free(text);
-	if (rc != IPP_OK) {
+	if ((rc = ipp_probe_reader_open(&r, fp, name, errp)) != IPP_OK)
+		return rc;
+	while ((rc = ipp_probe_reader_next(r, &url, errp)) == 1)
+		if ((rc = push(urls, nurls, &cap, url, strlen(url),
+		    errp)) != IPP_OK)
+			break;
+	ipp_probe_reader_close(r);
+	if (rc < 0) {
 		ipp_probe_free_urls(*urls, *nurls);
 		*urls = NULL;
 		*nurls = 0;
+		return rc;
 	}
+	return IPP_OK;
+}
+
+int
+ipp_probe_stream(struct ipp_store *s, struct ipp_probe_reader *r, int check,
+    ipp_http_progress_fn *progress, void *arg, struct ipp_tsv_writer *w,
+    int *failed, char **errp)
+{
+	struct ipp_probe_row *rows;
+	const char *url;
+	char **urls;
+	size_t i, n;
+	int rc, more = 1;
+
+	*failed = 0;
+	if ((urls = calloc(STREAM_CHUNK, sizeof(*urls))) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	for (rc = IPP_OK; rc == IPP_OK && more; ) {
+		for (n = 0; n < STREAM_CHUNK &&
+		    (more = ipp_probe_reader_next(r, &url, errp)) == 1; n++)
+			if ((urls[n] = strdup(url)) == NULL) {
+				more = ipp_error(errp, IPP_ESYS, "out of memory");
+				break;
+			}
+		if (more < 0)
+			rc = more;
+		if (rc == IPP_OK && n > 0 && (rc = ipp_probe_run(s, urls, n,
+		    check, progress, arg, &rows, errp)) == IPP_OK) {
+			for (i = 0; rc == IPP_OK && i < n; i++) {
+				rc = ipp_probe_write_row(w, &rows[i], errp);
+				*failed |= ipp_probe_row_failed(&rows[i]);
+			}
+			ipp_probe_free(rows, n);
+		}
+		for (i = 0; i < n; i++)
+			free(urls[i]);
+	}
+	free(urls);
 	return rc;
 }
 

@@ -29,9 +29,21 @@ extern const char *const ipp_probe_columns[];
 extern const size_t ipp_probe_ncolumns;
 
 /*
- * Reads URLs to probe from fp: one a line (blank lines and lines
- * starting with '#' skipped), or TSV whose header has a `url` column.
+ * A stream of URLs to probe from fp: one a line (blank lines and lines
+ * starting with '#' skipped), or TSV whose header has a `url` column
+ * (told by a tab in the first line, or a first line of just "url").
+ * Memory is bounded by the longest line; a line over 16 MiB is IPP_EINPUT
+ * ("NAME:LINE: line longer than 16 MiB").  ipp_probe_reader_next gives
+ * the next URL (valid until the next call): 1, 0 at the end, or an error.
  */
+struct ipp_probe_reader;
+int ipp_probe_reader_open(struct ipp_probe_reader **rp, FILE *fp,
+    const char *name, char **errp);
+int ipp_probe_reader_next(struct ipp_probe_reader *r, const char **url,
+    char **errp);
+void ipp_probe_reader_close(struct ipp_probe_reader *r);
+
+/* All the URLs of such a stream (what new and check read: at most 300). */
 int ipp_probe_read(FILE *fp, const char *name, char ***urls, size_t *nurls,
     char **errp);
 /* The same from arguments: copies of args[0..n). */
@@ -56,6 +68,15 @@ int ipp_probe_run(struct ipp_store *s, char *const *urls, size_t n,
     int check, ipp_http_progress_fn *progress, void *arg,
     struct ipp_probe_row **rows, char **errp);
 void ipp_probe_free(struct ipp_probe_row *rows, size_t n);
+
+/*
+ * Probes a stream a few thousand URLs at a time, writing each row as it
+ * is judged, so that memory stays flat however long the input; *failed
+ * is set when any row would be refused for filing.
+ */
+int ipp_probe_stream(struct ipp_store *s, struct ipp_probe_reader *r,
+    int check, ipp_http_progress_fn *progress, void *arg,
+    struct ipp_tsv_writer *w, int *failed, char **errp);
 
 /* 1 when a row would be refused for filing: bad structure, or not live. */
 int ipp_probe_row_failed(const struct ipp_probe_row *row);

@@ -393,6 +393,11 @@ static const struct migration migrations[] = {
 	" ('digest_max_urls', '1000', 'integer', 1, 100000,"
 	"  'H1: decided URLs listed one by one in a batch digest mail');",
 	    NULL },
+
+	/* 8: an upper limit for the supplementary reasons (C7). */
+	{ "INSERT INTO settings VALUES"
+	" ('supplement_max_chars', '2000', 'integer', 1, 100000,"
+	"  'C7: characters of supplementary reasons at most');", NULL },
 };
 
 int

@@ -1,3 +1,4 @@
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -29,6 +31,8 @@ struct ipp_store {
 	int		 version;	/* user_version after migrations */
 	struct cached_stmt cache[STMT_CACHE];	/* see ipp_store_stmt */
 	int		 ncache;	/* entries used in cache */
+	int		 docs_fd;	/* docs/.lock when held, else -1 */
+	int		 docs_mode;	/* LOCK_SH or LOCK_EX when held, else 0 */
 };
 
 int
@@ -205,10 +209,24 @@ ipp_store_open(struct ipp_store **sp, const char *path, int flags,
 	int rc, exists;
 
 	*sp = NULL;
-	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	if ((s = calloc(1, sizeof(*s))) != NULL)
+		s->docs_fd = -1;
+	if (s == NULL ||
 	    (s->file = strdup(path)) == NULL || (s->dir = dir_of(path)) == NULL) {
 		ipp_store_close(s);
 		return ipp_error(errp, IPP_ESYS, "out of memory");
+	}
+	/*
+	 * A symbolic link is refused, clearly: SQLite would not follow it
+	 * (SQLITE_OPEN_NOFOLLOW), and if it did, the -wal and -shm files
+	 * would go beside the target while docs/ and outbox/ stayed beside
+	 * the link, one store in two places.
+	 */
+	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+		ipp_store_close(s);
+		return ipp_error(errp, IPP_ESTORE, "store '%s' is a symbolic "
+		    "link: name the database file itself (its documents and "
+		    "outbox are in the directory beside it)", path);
 	}
 	exists = stat(path, &sb) == 0 && sb.st_size > 0;
 	if (!exists && !(flags & IPP_STORE_CREATE)) {
@@ -248,6 +266,8 @@ ipp_store_close(struct ipp_store *s)
 	for (i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].stmt);
 	sqlite3_close(s->db);
+	if (s->docs_fd >= 0)
+		close(s->docs_fd);	/* releases the documents' lock */
 	free(s->file);
 	free(s->dir);
 	free(s);
@@ -275,6 +295,83 @@ int
 ipp_store_version(struct ipp_store *s)
 {
 	return s->version;
+}
+
+/* Opens docs/.lock, making docs/, once per store. */
+static int
+open_docs_lock(struct ipp_store *s, char **errp)
+{
+	char *docs, *path;
+	int rc = IPP_OK;
+
+	if (s->docs_fd >= 0)
+		return IPP_OK;
+	docs = ipp_strdup_printf("%s/docs", s->dir);
+	path = ipp_strdup_printf("%s/docs/.lock", s->dir);
+	if (docs == NULL || path == NULL)
+		rc = ipp_error(errp, IPP_ESYS, "out of memory");
+	else if (mkdir(docs, 0700) != 0 && errno != EEXIST)
+		rc = ipp_error(errp, IPP_ESTORE, "cannot create '%s': %s", docs,
+		    strerror(errno));
+	else if ((s->docs_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW, 0600)) < 0)
+		rc = ipp_error(errp, IPP_ESTORE, "cannot open '%s': %s", path,
+		    strerror(errno));
+	free(docs);
+	free(path);
+	return rc;
+}
+
+int
+ipp_store_lock_docs(struct ipp_store *s, char **errp)
+{
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
+	int waited, rc;
+
+	if (s->docs_mode != 0)
+		return IPP_OK;		/* held, shared or exclusive */
+	if ((rc = open_docs_lock(s, errp)) != IPP_OK)
+		return rc;
+	/* Polled, so that the wait is bounded like the database's. */
+	for (waited = 0; flock(s->docs_fd, LOCK_SH | LOCK_NB) != 0;
+	    waited += 10) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return ipp_error(errp, IPP_ESTORE, "cannot lock "
+			    "'%s/docs': %s", s->dir, strerror(errno));
+		if (waited >= BUSY_TIMEOUT_MS)
+			return ipp_error(errp, IPP_ESTORE, "'%s/docs' is being "
+			    "cleaned up: try again later", s->dir);
+		nanosleep(&pause, NULL);
+	}
+	s->docs_mode = LOCK_SH;
+	return IPP_OK;
+}
+
+int
+ipp_store_try_lock_docs_exclusive(struct ipp_store *s, char **errp)
+{
+	int rc;
+
+	if (s->docs_mode == LOCK_EX)
+		return 1;
+	if ((rc = open_docs_lock(s, errp)) != IPP_OK)
+		return rc;
+	if (flock(s->docs_fd, LOCK_EX | LOCK_NB) == 0) {
+		s->docs_mode = LOCK_EX;
+		return 1;
+	}
+	if (errno != EWOULDBLOCK && errno != EINTR)
+		return ipp_error(errp, IPP_ESTORE, "cannot lock '%s/docs': %s",
+		    s->dir, strerror(errno));
+	return 0;
+}
+
+int
+ipp_store_begin_read(struct ipp_store *s, char **errp)
+{
+	if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return ipp_store_fail(s, errp, "cannot start a transaction");
+	return IPP_OK;
 }
 
 int
@@ -449,6 +546,12 @@ ipp_store_first_int(struct ipp_store *s, sqlite3_stmt *st, int64_t *value,
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return ipp_store_fail(s, errp, what);
 	return IPP_OK;
+}
+
+int
+ipp_store_unique_failed(struct ipp_store *s)
+{
+	return sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE;
 }
 
 int

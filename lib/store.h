@@ -28,7 +28,10 @@ int ipp_store_path(char **pathp, const char *explicit, char **errp);
 /*
  * Opens (with IPP_STORE_CREATE: creates, mode 0600 in a 0700 directory)
  * the store at path and brings its schema up to date.  A missing store
- * without IPP_STORE_CREATE is IPP_ESTORE with a hint to run init.
+ * without IPP_STORE_CREATE is IPP_ESTORE with a hint to run init.  A
+ * path that is a symbolic link is IPP_ESTORE, saying so: the store is its
+ * directory (the database, docs/, outbox/), so it is named by its real
+ * path, never through a link.
  */
 int ipp_store_open(struct ipp_store **sp, const char *path, int flags,
     char **errp);
@@ -40,6 +43,24 @@ const char *ipp_store_file(const struct ipp_store *s);
 const char *ipp_store_dir(const struct ipp_store *s);
 /* The schema version (PRAGMA user_version). */
 int ipp_store_version(struct ipp_store *s);
+
+/*
+ * The documents' lock, docs/.lock (flock): taken shared by a process
+ * before it writes its first document and held until it closes the
+ * store, so that no file it may yet reference is taken away; it waits up
+ * to the busy timeout (15 s), then fails with IPP_ESTORE.  Only the
+ * clean-up of unreferenced documents (ipp_doc_gc) tries it exclusive,
+ * without waiting, while it holds the write transaction: 1 when it got
+ * it, 0 when another process holds it.  Both create docs/ when missing.
+ */
+int ipp_store_lock_docs(struct ipp_store *s, char **errp);
+int ipp_store_try_lock_docs_exclusive(struct ipp_store *s, char **errp);
+
+/*
+ * BEGIN (deferred): a read transaction, for many reads in a row; it
+ * never blocks a writer (WAL).  End it with ipp_store_rollback.
+ */
+int ipp_store_begin_read(struct ipp_store *s, char **errp);
 
 /* BEGIN IMMEDIATE, COMMIT, ROLLBACK. */
 int ipp_store_begin(struct ipp_store *s, char **errp);
@@ -97,6 +118,12 @@ int ipp_store_write_matches(struct ipp_store *s, sqlite3_stmt *st,
  */
 int ipp_store_first_int(struct ipp_store *s, sqlite3_stmt *st,
     int64_t *value, const char *what, char **errp);
+
+/*
+ * 1 when the last statement failed on a UNIQUE constraint (a row another
+ * writer committed first), else 0.
+ */
+int ipp_store_unique_failed(struct ipp_store *s);
 
 /* Rows changed by the last statement. */
 int ipp_store_changes(struct ipp_store *s);

@@ -28,6 +28,7 @@
 #define READ_CHUNK	(128 * 1024)	/* initial read buffer */
 #define WRITE_CHUNK	(64 * 1024)	/* the writer flushes past this */
 #define MAX_COLUMNS	4096		/* a header wider than this is junk */
+#define MAX_LINE	(16 << 20)	/* bytes of a line, as records.c's rows */
 
 #define ONES	0x0101010101010101ULL
 #define HIGHS	0x8080808080808080ULL
@@ -395,6 +396,10 @@ refill(struct ipp_tsv_reader *r, char **errp)
 	}
 	if (r->end == r->cap) {
 		/* Only a line longer than the buffer gets here. */
+		if (r->cap >= MAX_LINE)
+			return (r->failed = ipp_error(errp, IPP_EINPUT,
+			    "%s:%lu: line longer than %d MiB", r->name,
+			    r->line + 1, MAX_LINE >> 20));
 		cap = r->cap * 2;
 		if (cap > SIZE_MAX / 2 ||
 		    (nb = realloc(r->buf, cap + 1)) == NULL)
@@ -849,6 +854,17 @@ ipp_tsv_writer_open(struct ipp_tsv_writer **wp, FILE *fp,
 		return rc;
 	}
 	*wp = w;
+	return IPP_OK;
+}
+
+int
+ipp_tsv_writer_flush(struct ipp_tsv_writer *w, char **errp)
+{
+	if (flush_rows(w) != IPP_OK || fflush(w->fp) != 0 || ferror(w->fp)) {
+		if (w->err == 0)
+			w->err = errno != 0 ? errno : EIO;
+		return write_fail(w, errp);
+	}
 	return IPP_OK;
 }
 

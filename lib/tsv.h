@@ -13,7 +13,8 @@
  * reader accepts them raw.
  *
  * The reader streams: memory is bounded by the longest line, not the file
- * (it reads ahead in 128 KiB blocks).  Malformed input (a wrong field
+ * (it reads ahead in 128 KiB blocks), and a line longer than 16 MiB is
+ * malformed, so that no input costs more.  Malformed input (a wrong field
  * count, a bad escape, a CR, invalid UTF-8, a NUL byte, a bad or duplicate
  * column name) stops it with "NAME:LINE: what" in *errp and IPP_EINPUT;
  * where it helps, what names the byte offset in the line (from 1) and the
@@ -81,6 +82,11 @@ const char *ipp_tsv_name(const struct ipp_tsv_reader *r);
 int ipp_tsv_writer_open(struct ipp_tsv_writer **wp, FILE *fp,
     const char *const *columns, size_t ncolumns, char **errp);
 int ipp_tsv_writer_close(struct ipp_tsv_writer *w, char **errp);
+/*
+ * Hands the finished rows to fp and flushes it now, for output a reader
+ * must see as it happens (a killed import has printed what it filed).
+ */
+int ipp_tsv_writer_flush(struct ipp_tsv_writer *w, char **errp);
 
 /* Writes one record of ncolumns fields; a NULL field is written as \N. */
 int ipp_tsv_write_row(struct ipp_tsv_writer *w, const char *const *fields,

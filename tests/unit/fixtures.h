@@ -115,14 +115,16 @@ static inline int
 fx_count_entry(const char *path, const struct stat *sb, int type,
     struct FTW *ftw)
 {
-	(void)path;
-	(void)ftw;
-	if (type == FTW_F && S_ISREG(sb->st_mode))
+	if (type == FTW_F && S_ISREG(sb->st_mode) &&
+	    strcmp(path + ftw->base, ".lock") != 0)
 		fx_nfiles++;
 	return 0;
 }
 
-/* Regular files anywhere under dir; 0 when dir does not exist. */
+/*
+ * Regular files anywhere under dir but a lock file (docs/.lock); 0 when
+ * dir does not exist.
+ */
 static inline int
 fx_count_files(const char *dir)
 {

@@ -46,6 +46,33 @@ test_read_line(void **state)
 	fclose(fp);
 }
 
+/* A line without end costs at most IPP_CLI_LINE_MAX bytes (issue 8, 9). */
+static void
+test_read_line_capped(void **state)
+{
+	static char text[IPP_CLI_LINE_MAX + 3];
+	char *line = NULL, *err = NULL;
+	FILE *fp;
+
+	(void)state;
+	memset(text, 'a', IPP_CLI_LINE_MAX);
+	memcpy(text + IPP_CLI_LINE_MAX, "\n", 2);
+	fp = text_stream(text);
+	assert_int_equal(ipp_cli_read_line(fp, "a password", &line, &err),
+	    IPP_OK);
+	assert_int_equal(strlen(line), IPP_CLI_LINE_MAX);
+	free(line);
+	fclose(fp);
+	memcpy(text + IPP_CLI_LINE_MAX, "a\n", 3);
+	fp = text_stream(text);
+	assert_int_equal(ipp_cli_read_line(fp, "a password", &line, &err),
+	    IPP_EUSAGE);
+	assert_null(line);
+	assert_non_null(strstr(err, "a line longer than 4096 bytes"));
+	free(err);
+	fclose(fp);
+}
+
 static void
 test_parse_id(void **state)
 {
@@ -121,6 +148,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_line),
+		cmocka_unit_test(test_read_line_capped),
 		cmocka_unit_test(test_parse_id),
 		cmocka_unit_test(test_ids_from_args_and_tsv),
 		cmocka_unit_test(test_countries),

@@ -539,6 +539,91 @@ test_rollback_keeps_no_row(void **state)
 	free(path);
 }
 
+struct gc_seen {
+	char	kinds[256];	/* "kind kind ..." */
+	int	n;
+};
+
+static int
+gc_note(void *arg, const struct ipp_doc_garbage *g, char **errp)
+{
+	struct gc_seen *seen = arg;
+	size_t len = strlen(seen->kinds);
+
+	(void)errp;
+	snprintf(seen->kinds + len, sizeof(seen->kinds) - len, "%s%s",
+	    len ? " " : "", g->kind);
+	seen->n++;
+	assert_true(g->size > 0);
+	return IPP_OK;
+}
+
+/*
+ * ipp_doc_gc removes the files no documents row names, and temporary
+ * files, nothing else; --dry-run only tells (issue 8, defects 7, 10).
+ */
+static void
+test_gc_takes_only_unreferenced(void **state)
+{
+	struct fx *fx = *state;
+	struct ipp_doc kept, orphan;
+	struct gc_seen seen;
+	struct stat sb;
+	char *pdf = fx_path(fx->dir, "kept.pdf"), *png = fx_path(fx->dir,
+	    "orphan.png"), *err = NULL, *kept_file, *orphan_file, *tmp;
+
+	fx_write_pdf(pdf);
+	fx_write_png(png, 0);
+	store_and_record(fx, pdf, "application/pdf", &kept);
+	fx_assert_ok(ipp_doc_store(fx->store, png, &orphan, &err), err);
+	kept_file = ipp_doc_path(fx->store, kept.sha256);
+	orphan_file = ipp_doc_path(fx->store, orphan.sha256);
+	tmp = ipp_strdup_printf("%s/docs/%.2s/.tmp-XyZ123", fx->dir,
+	    kept.sha256);
+	fx_write_file(tmp, "half", 4);
+
+	memset(&seen, 0, sizeof(seen));
+	fx_assert_ok(ipp_doc_gc(fx->store, 1, gc_note, &seen, &err), err);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(stat(orphan_file, &sb), 0);
+	assert_int_equal(stat(tmp, &sb), 0);
+
+	memset(&seen, 0, sizeof(seen));
+	fx_assert_ok(ipp_doc_gc(fx->store, 0, gc_note, &seen, &err), err);
+	assert_int_equal(seen.n, 2);
+	assert_non_null(strstr(seen.kinds, "unreferenced"));
+	assert_non_null(strstr(seen.kinds, "temporary"));
+	assert_int_equal(stat(kept_file, &sb), 0);
+	assert_int_not_equal(stat(orphan_file, &sb), 0);
+	assert_int_not_equal(stat(tmp, &sb), 0);
+
+	memset(&seen, 0, sizeof(seen));
+	fx_assert_ok(ipp_doc_gc(fx->store, 0, gc_note, &seen, &err), err);
+	assert_int_equal(seen.n, 0);
+	free(tmp);
+	free(orphan_file);
+	free(kept_file);
+	free(png);
+	free(pdf);
+}
+
+/* A file name is metadata shown in listings: no control characters. */
+static void
+test_name_with_control_refused(void **state)
+{
+	struct fx *fx = *state;
+	struct ipp_doc doc;
+	char *path = fx_path(fx->dir, "bad\nname.pdf"), *err = NULL;
+
+	fx_write_pdf(path);
+	assert_int_equal(ipp_doc_store(fx->store, path, &doc, &err),
+	    IPP_EREFUSED);
+	assert_non_null(strstr(err, "control character"));
+	assert_non_null(strstr(err, "(rule D1)"));
+	free(err);
+	free(path);
+}
+
 static int
 group_teardown(void **state)
 {
@@ -552,6 +637,10 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_pdf_stored,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_gc_takes_only_unreferenced,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_name_with_control_refused,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_png_stored,
 		    fx_setup, fx_teardown),

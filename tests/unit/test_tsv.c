@@ -488,6 +488,30 @@ next_random(uint32_t *s)
 	return *s;
 }
 
+/* A line over 16 MiB is refused, not read whole (issue 8, defect 9). */
+static void
+test_line_capped(void **state)
+{
+	size_t len = (16u << 20) + 100;
+	struct ipp_tsv_reader *r;
+	char *text, *err = NULL;
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(text = malloc(len + 10));
+	memcpy(text, "url\n", 4);
+	memset(text + 4, 'a', len);
+	memcpy(text + 4 + len, "\n", 1);
+	assert_non_null(fp = fmemopen(text, len + 5, "r"));
+	assert_int_equal(ipp_tsv_reader_open(&r, fp, "big.tsv", &err), IPP_OK);
+	assert_int_equal(ipp_tsv_next(r, &err), IPP_EINPUT);
+	assert_string_equal(err, "big.tsv:2: line longer than 16 MiB");
+	free(err);
+	ipp_tsv_reader_close(r);
+	fclose(fp);
+	free(text);
+}
+
 /*
  * Lines far longer than the read buffer (128 KiB), and many rows of
  * random bytes and lengths so that lines straddle every refill.
@@ -686,6 +710,7 @@ main(void)
 		cmocka_unit_test(test_malformed_input),
 		cmocka_unit_test(test_reader_stops_after_error),
 		cmocka_unit_test(test_long_lines_and_refills),
+		cmocka_unit_test(test_line_capped),
 		cmocka_unit_test(test_writer_counts_fields),
 		cmocka_unit_test(test_writer_refuses_bad_header),
 		cmocka_unit_test(test_writer_reports_write_errors),
