@@ -135,11 +135,16 @@ gauge(FILE *fp, const char *id, long tenths, long threshold_pct, int ok)
 	    "<line x1=\"%.1f\" y1=\"2\" x2=\"%.1f\" y2=\"32\" stroke=\"#1b1f23\" "
 	    "stroke-width=\"2\"/>"
 	    "<text x=\"%.1f\" y=\"44\" font-size=\"11\" text-anchor=\"middle\" "
-	    "fill=\"#1b1f23\">%ld %%</text>"
-	    "<text x=\"10\" y=\"44\" font-size=\"11\" fill=\"#6a737d\">0</text>"
-	    "<text x=\"310\" y=\"44\" font-size=\"11\" text-anchor=\"end\" "
-	    "fill=\"#6a737d\">100</text></svg>\n", id, w,
+	    "fill=\"#1b1f23\">%ld %%</text>", id, w,
 	    ok ? "#2e7d32" : "#c62828", 10 + t, 10 + t, 10 + t, threshold_pct);
+	/* The scale's ends, where the threshold's label leaves room. */
+	if (t > 36)
+		fputs("<text x=\"10\" y=\"44\" font-size=\"11\" "
+		    "fill=\"#6a737d\">0</text>", fp);
+	if (t < 256)
+		fputs("<text x=\"310\" y=\"44\" font-size=\"11\" "
+		    "text-anchor=\"end\" fill=\"#6a737d\">100</text>", fp);
+	fputs("</svg>\n", fp);
 }
 
 static int
@@ -351,17 +356,17 @@ platforms_section(struct ipp_store *s, FILE *fp, int64_t id, char **errp)
 	for (i = 0; i < n; i++)
 		if (rows[i].total > max)
 			max = rows[i].total;
-	fprintf(fp, "<svg id=\"platform-chart\" viewBox=\"0 0 600 %zu\" "
+	fprintf(fp, "<svg id=\"platform-chart\" viewBox=\"0 0 420 %zu\" "
 	    "role=\"img\" aria-label=\"URLs by state per platform\">",
 	    n * 34 + 6);
 	for (i = 0; i < n; i++) {
 		fprintf(fp, "<text x=\"0\" y=\"%zu\" font-size=\"13\" "
 		    "fill=\"#1b1f23\">%s</text>", i * 34 + 22, rows[i].name);
-		x = 110;
+		x = 96;
 		for (j = 0; j < NSTATES; j++) {
 			if (rows[i].count[j] == 0)
 				continue;
-			wd = (double)rows[i].count[j] / (double)max * 430;
+			wd = (double)rows[i].count[j] / (double)max * 280;
 			fprintf(fp, "<rect x=\"%.1f\" y=\"%zu\" width=\"%.1f\" "
 			    "height=\"24\" fill=\"%s\"><title>%s: %ld</title>"
 			    "</rect>", x, i * 34 + 6, wd, states[j].colour,
@@ -538,7 +543,7 @@ polyline(FILE *fp, const double *y, size_t n, const char *colour,
 			    "stroke=\"%s\" stroke-width=\"2.5\" points=\"", id,
 			    colour);
 		fprintf(fp, "%s%.1f,%.1f", open ? " " : "",
-		    50 + (n > 1 ? 530.0 * (double)i / (double)(n - 1) : 0),
+		    36 + (n > 1 ? 374.0 * (double)i / (double)(n - 1) : 0),
 		    20 + (100 - y[i]) * 1.8);
 		open = 1;
 	}
@@ -547,7 +552,7 @@ polyline(FILE *fp, const double *y, size_t n, const char *colour,
 	for (i = 0; i < n; i++)
 		if (y[i] >= 0)
 			fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
-			    "fill=\"%s\"/>", 50 + (n > 1 ? 530.0 * (double)i /
+			    "fill=\"%s\"/>", 36 + (n > 1 ? 374.0 * (double)i /
 			    (double)(n - 1) : 0), 20 + (100 - y[i]) * 1.8,
 			    colour);
 }
@@ -581,26 +586,26 @@ trend_section(struct ipp_store *s, FILE *fp, int64_t id, const char *at,
 		    f.counters) / 10.0 : 0;
 	}
 	fprintf(fp, "<section id=\"trend\">\n<h2>Trend: the %ld-day rates, "
-	    "week by week</h2>\n<svg id=\"trend-chart\" viewBox=\"0 0 600 "
+	    "week by week</h2>\n<svg id=\"trend-chart\" viewBox=\"0 0 420 "
 	    "230\" role=\"img\" aria-label=\"weekly rates\">", c->window_days);
 	for (y = 0; y <= 100; y += 25)
-		fprintf(fp, "<line x1=\"50\" y1=\"%.1f\" x2=\"580\" "
-		    "y2=\"%.1f\" stroke=\"#eaecef\"/><text x=\"44\" y=\"%.1f\" "
+		fprintf(fp, "<line x1=\"36\" y1=\"%.1f\" x2=\"410\" "
+		    "y2=\"%.1f\" stroke=\"#eaecef\"/><text x=\"30\" y=\"%.1f\" "
 		    "font-size=\"11\" text-anchor=\"end\" fill=\"#6a737d\">%d"
 		    "</text>", 20 + (100 - y) * 1.8, 20 + (100 - y) * 1.8,
 		    24 + (100 - y) * 1.8, y);
-	fprintf(fp, "<line x1=\"50\" y1=\"%.1f\" x2=\"580\" y2=\"%.1f\" "
+	fprintf(fp, "<line x1=\"36\" y1=\"%.1f\" x2=\"410\" y2=\"%.1f\" "
 	    "stroke=\"#2e7d32\" stroke-dasharray=\"6 4\"/>",
 	    20 + (100 - c->success_min_pct) * 1.8,
 	    20 + (100 - c->success_min_pct) * 1.8);
-	fprintf(fp, "<line x1=\"50\" y1=\"%.1f\" x2=\"580\" y2=\"%.1f\" "
+	fprintf(fp, "<line x1=\"36\" y1=\"%.1f\" x2=\"410\" y2=\"%.1f\" "
 	    "stroke=\"#ef6c00\" stroke-dasharray=\"6 4\"/>",
 	    20 + (100 - c->counter_max_pct) * 1.8,
 	    20 + (100 - c->counter_max_pct) * 1.8);
 	polyline(fp, success, TREND_WEEKS, "#1e3a5f", "success-line");
 	polyline(fp, counter, TREND_WEEKS, "#ef6c00", "counter-line");
-	fprintf(fp, "<text x=\"50\" y=\"222\" font-size=\"11\" "
-	    "fill=\"#6a737d\">%.10s</text><text x=\"580\" y=\"222\" "
+	fprintf(fp, "<text x=\"36\" y=\"222\" font-size=\"11\" "
+	    "fill=\"#6a737d\">%.10s</text><text x=\"410\" y=\"222\" "
 	    "font-size=\"11\" text-anchor=\"end\" fill=\"#6a737d\">%.10s"
 	    "</text></svg>\n<p class=\"legend\"><span><i style=\"background:"
 	    "#1e3a5f\"></i>takedown success</span><span><i style=\""
