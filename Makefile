@@ -8,7 +8,7 @@ SAN_BUILD ?= $(BUILD)-san
 
 DEB_PACKAGES = build-essential libsqlite3-dev libcurl4-openssl-dev libcsv-dev \
 	libcmocka-dev libsodium-dev libmagic-dev libmagic-mgc pkg-config mandoc \
-	sqlite3 openssl perl curl libssl-dev clang libclang-rt-dev
+	sqlite3 openssl perl curl libssl-dev clang libclang-rt-dev chromium
 
 PKG_CONFIG ?= pkg-config
 PKGS = sqlite3 libsodium
@@ -43,7 +43,7 @@ HELPERS = $(patsubst tests/helpers/%.c,%,$(HELPER_SRC))
 MAN = $(sort $(wildcard man/*.[1-8]))
 
 LIB_OBJ = $(patsubst lib/%.c,$(BUILD)/obj/lib/%.o,$(LIB_SRC)) \
-	$(BUILD)/obj/gen/reasons_tsv.o
+	$(BUILD)/obj/gen/reasons_tsv.o $(BUILD)/obj/gen/declaration_txt.o
 BINS = $(addprefix $(BUILD)/bin/,$(CMDS))
 UNIT_BINS = $(addprefix $(BUILD)/unit/,$(UNITS))
 HELPER_BINS = $(addprefix $(BUILD)/helpers/,$(HELPERS))
@@ -105,6 +105,16 @@ $(BUILD)/gen/reasons_tsv.c: lib/reasons.tsv
 	{ echo '/* Generated from lib/reasons.tsv by make: do not edit. */'; \
 	  echo '#include "reason.h"'; \
 	  echo 'const char ipp_reasons_tsv[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@
+
+# The Good Faith declaration ships as data too (G3), its version on its
+# first line: lib/declaration.txt becomes a string.
+$(BUILD)/gen/declaration_txt.c: lib/declaration.txt
+	@mkdir -p $(@D)
+	{ echo '/* Generated from lib/declaration.txt by make: do not edit. */'; \
+	  echo '#include "member.h"'; \
+	  echo 'const char ipp_declaration_txt[] ='; \
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	  echo ';'; } > $@
 

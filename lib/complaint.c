@@ -9,6 +9,7 @@
 #include "doc.h"
 #include "err.h"
 #include "ipr.h"
+#include "member.h"
 #include "move.h"
 #include "reason.h"
 #include "settings.h"
@@ -121,8 +122,13 @@ ipp_complaint_chars(const char *s)
 	return n;
 }
 
+/*
+ * C7: a Good Faith member's high-priority (counterfeit) complaint has no
+ * minimum (G5), any other complaint the supplement_min_chars setting.
+ */
 static int
-check_supplement(struct ipp_store *s, const char *text, char **errp)
+check_supplement(struct ipp_store *s, const char *text, int lower,
+    char **errp)
 {
 	long long min, max;
 	int rc;
@@ -130,6 +136,8 @@ check_supplement(struct ipp_store *s, const char *text, char **errp)
 	if ((rc = ipp_settings_int(s, "supplement_min_chars", &min, errp)) ||
 	    (rc = ipp_settings_int(s, "supplement_max_chars", &max, errp)))
 		return rc;
+	if (lower)
+		min = 0;
 	if (text == NULL || (long long)ipp_complaint_chars(text) < min)
 		return ipp_error(errp, IPP_EREFUSED, "the supplementary "
 		    "infringement reasons (--supplement) need at least %lld "
@@ -240,15 +248,20 @@ ipp_complaint_check_group(struct ipp_store *s, const struct ipp_auth *who,
 		    c->reason.kind, (long long)c->ipr.ipr_id,
 		    c->ipr.kind[0] == 'i' ? "n" : "", c->ipr.kind[0] ?
 		    c->ipr.kind : "unknown");
-	if ((rc = check_supplement(s, q->supplement, errp)) != IPP_OK ||
+	/* G5: a member files with the benefits of C7 and C10. */
+	if ((rc = ipp_member_is(s, who->account_id, &c->good_faith, errp)) ||
+	    (rc = check_supplement(s, q->supplement, c->good_faith &&
+	    strcmp(c->reason.priority, "high") == 0, errp)) != IPP_OK ||
 	    (rc = ipp_clock_now(&now, errp)) != IPP_OK)
 		return rc;
 	ipp_clock_format(now, c->now);
-	/* C10: counterfeit within a day, the rest within three. */
+	/* C10: counterfeit within a day, the rest within three; half each
+	 * for a member. */
 	if ((rc = ipp_settings_int(s, strcmp(c->reason.priority, "high") == 0 ?
 	    "target_hours_high" : "target_hours_normal", &hours, errp)))
 		return rc;
-	ipp_clock_format(now + hours * 3600, c->due);
+	ipp_clock_format(now + (c->good_faith ? hours * 1800 : hours * 3600),
+	    c->due);
 	return IPP_OK;
 }
 
@@ -413,8 +426,8 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 {
 	static const char complaint_sql[] = "INSERT INTO complaints"
 	    " (account_id, platform, region, ipr_id, target, reason, priority,"
-	    " supplement, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?, ?)";
+	    " supplement, due_at, created_at, good_faith) VALUES (?, ?, ?, ?,"
+	    " ?, ?, ?, ?, ?, ?, ?)";
 	static const char url_sql[] = "INSERT INTO complaint_urls"
 	    " (complaint_id, account_id, url, canonical_url, listing_id, state,"
 	    " updated_at) VALUES (?, ?, ?, ?, ?, 'submitted', ?)";
@@ -428,9 +441,9 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 
 	*clashes = 0;
 	if ((rc = ipp_store_run(s, complaint_sql, "cannot file the complaint",
-	    errp, "ittitttttt", who->account_id, q->platform, q->region,
+	    errp, "ittitttttti", who->account_id, q->platform, q->region,
 	    c->ipr.ipr_id, q->target, c->reason.code, c->reason.priority,
-	    q->supplement, c->due, c->now)) != IPP_OK)
+	    q->supplement, c->due, c->now, (int64_t)c->good_faith)) != IPP_OK)
 		return rc;
 	*id = ipp_store_last_id(s);
 	for (i = 0; i < n; i++) {

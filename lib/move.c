@@ -72,7 +72,9 @@ int
 ipp_move_apply(struct ipp_store *s, const struct ipp_move *m, char **errp)
 {
 	static const char set_sql[] = "UPDATE complaint_urls SET state = ?1,"
-	    " updated_at = ?2, final_at = ?3, window_ends_at = ?4"
+	    " updated_at = ?2, final_at = ?3, window_ends_at = ?4,"
+	    " countered_at = CASE WHEN ?1 = 'countered' THEN ?2"
+	    "  ELSE countered_at END"
 	    " WHERE url_id = ?5 AND state = ?6";
 	static const char move_sql[] = "INSERT INTO url_moves (url_id,"
 	    " from_state, to_state, actor_id, reason, at)"

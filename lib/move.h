@@ -9,7 +9,8 @@
  * state at most once (a unique index on url_id and from_state), and
  * only the moves of the diagram are accepted (a CHECK).  A move into a
  * final state (rejected, removed, restored, withdrawn) stamps final_at,
- * which the score counts by (G1).
+ * which the score counts by (G1); a move into countered stamps
+ * countered_at, by which the score counts counters received (G2).
  */
 #ifndef IPP_MOVE_H
 #define IPP_MOVE_H

@@ -408,9 +408,48 @@ step_account_view() {
 	run ipp-complain urls --complaint "$_tmall"
 }
 
+# ---- the Good Faith Program (issue 11) ----
+
+step_score() {
+	session owner "the right holder's terminal"
+	say "The Good Faith figures: every decided URL by the time it became" \
+	    "final, over 90 days and all time, overall, per platform and per" \
+	    "reason code; open URLs count nowhere (rules G1, G2, G4, G6)."
+	run ipp-score show
+	say "The declaration ships with the toolkit, with a version (rule G3)."
+	printf '+ ipp-score declare | head -3\n'
+	ipp-score declare | head -3
+	run ipp-score declare --accept
+	say "Enrolment names each requirement that does not hold (rule G5)."
+	run_refused ipp-score enrol
+	run ipp-score status
+	say "What a batch of 300 URLs would cost if all were rejected (G4)."
+	run ipp-score what-if --rejected 300
+	say "The report: one HTML page, charts as inline SVG, no script;" \
+	    "open it in a browser, on a desk or a phone."
+	if [ -n "$kept" ]; then
+		report=$(dirname "$IPP_DB")/report.html
+	else
+		report=${TMPDIR:-/tmp}/ipp-demo-report.html
+	fi
+	run ipp-score report -o "$report"
+	score=$(ipp-score show | awk -F '\t' '
+	    NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	    $c["window"] == "90d" && $c["scope"] == "all" {
+		printf "account %s: takedown success %s %%, counter success " \
+		    "%s %%, %s decided, %s accepted needed", $c["account_id"],
+		    $c["success_rate"], $c["counter_success_rate"],
+		    $c["decided"], $c["needed"] }')
+	member=$(ipp-score status | awk -F '\t' 'NR == 2 {
+	    print ($2 == 1 ? "a member" : "not a member (failing: " $4 ")") }')
+}
+
+report=
+score=
+member=
 for step in init register verify login identity approve whoami \
     ipr_add ipr_verify ipr_watch complain_preflight complain_live \
-    complain_bulk decide account_view; do
+    complain_bulk decide account_view score; do
 	"step_$step"
 done
 echo
@@ -419,3 +458,5 @@ if [ -n "$kept" ]; then
 else
 	echo "# demo: done; the temporary store is removed"
 fi
+echo "# score: $score; $member"
+echo "# report: $report"
