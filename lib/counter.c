@@ -856,7 +856,7 @@ ipp_counter_notice(struct ipp_store *s, const struct ipp_auth *who,
 		"platform", "region", "url", "canonical_url", "owner_name",
 		"contact_email", "ipr_type", "ipr_name", "ipr_number",
 		"ipr_registrant", "ipr_jurisdiction", "ipr_expires", "reason",
-		"reason_label", "supplement", "filed_at" };
+		"reason_label", "supplement", "complained_at" };
 	sqlite3_stmt *st;
 	size_t i;
 	int rc;

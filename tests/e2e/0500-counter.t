@@ -285,7 +285,7 @@ succeeded "and ticks again once it is a zone"
 try as handler ipp-counter notice "$AN1"
 succeeded "notice"
 fields=$(printf '%s\n' "$out" | tsv_column field | tr '\n' ' ')
-is "$fields" "url_id complaint_id platform region url canonical_url owner_name contact_email ipr_type ipr_name ipr_number ipr_registrant ipr_jurisdiction ipr_expires reason reason_label supplement filed_at " \
+is "$fields" "url_id complaint_id platform region url canonical_url owner_name contact_email ipr_type ipr_name ipr_number ipr_registrant ipr_jurisdiction ipr_expires reason reason_label supplement complained_at " \
     "notice's fields: the account's are owner_name and contact_email alone"
 is "$(printf '%s\n' "$out" | show_field owner_name)" 'Alice Li' "the owner's name"
 is "$(printf '%s\n' "$out" | show_field contact_email)" legal@alice.example \
