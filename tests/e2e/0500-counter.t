@@ -270,6 +270,29 @@ try as bob ipp-complain history --url "$BN1"
 like "$out" "2026-03-13T16:00:00Z	[^	]*	system	pending-counter	removed" \
     "history shows the system's move"
 
+# ---- the account withdraws: countered and counter-rejected URLs too ----
+WC=$(complain alice "$CN" taobao $(listing_urls taobao 400 2))
+set -- $(urls_of "$WC"); W1=$1 W2=$2
+try as handler ipp-complain accept "$W1" "$W2"
+succeeded "two more URLs accepted"
+try as handler ipp-counter file --url "$W1" --seller s4 --name 'Hat Shop' \
+    --grounds 'Genuine.'
+try as handler ipp-counter file --url "$W2" --seller s4 --name 'Hat Shop' \
+    --grounds 'Genuine.'
+try as alice ipp-counter reject --reason 'Fake.' "$W2"
+is "$(state_of "$W1") $(state_of "$W2")" "countered counter-rejected" \
+    "one countered, one counter-rejected"
+try as alice ipp-complain withdraw "$WC"
+succeeded "alice withdraws the complaint"
+is "$(move_of "$W1" withdrawn)" "2026-03-13T16:00:00Z|$A_ID|" \
+    "countered -> withdrawn, by the account"
+is "$(sql "SELECT from_state FROM url_moves WHERE url_id = $W2
+    AND to_state = 'withdrawn' AND actor_id = $A_ID")" counter-rejected \
+    "counter-rejected -> withdrawn, by the account"
+now_add 864000	# ten days on: the answer windows would have closed
+try ipp-counter tick
+is "$out" "$TICK_HEADER" "a withdrawn URL has no window left to close"
+
 # ---- a store whose business_tz is not a zone refuses to tick ----
 try as handler ipp-register set business_tz Mars/Olympus
 succeeded "the zone set to nonsense"
