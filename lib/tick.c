@@ -250,20 +250,28 @@ remind(struct ipp_store *s, const char *now, struct reminder *r, size_t n,
 	return rc;
 }
 
+/* The end of the reminders' span: now + reminder_hours (N3). */
 static int
-send_reminders(struct ipp_store *s, int64_t now_t, const char *now,
+reminder_until(struct ipp_store *s, int64_t now_t, char *until, char **errp)
+{
+	long long hours;
+	int rc;
+
+	if ((rc = ipp_settings_int(s, "reminder_hours", &hours, errp)))
+		return rc;
+	ipp_clock_format(now_t + (int64_t)hours * 3600, until);
+	return IPP_OK;
+}
+
+static int
+send_reminders(struct ipp_store *s, const char *now, const char *until,
     long *sent, char **errp)
 {
-	char until[IPP_TIME_LEN + 1];
 	struct reminder *r;
-	long long hours;
 	size_t n, i, j;
 	int rc;
 
 	*sent = 0;
-	if ((rc = ipp_settings_int(s, "reminder_hours", &hours, errp)))
-		return rc;
-	ipp_clock_format(now_t + (int64_t)hours * 3600, until);
 	if ((r = calloc(BATCH, sizeof(*r))) == NULL)
 		return ipp_error(errp, IPP_ESYS, "out of memory");
 	do {
@@ -282,6 +290,45 @@ send_reminders(struct ipp_store *s, int64_t now_t, const char *now,
 }
 
 /* ---- the tick ---- */
+
+/*
+ * Whether anything is due at now (a move, or a reminder until `until`),
+ * read without the write lock, so that an idle tick costs no more than
+ * a report: the transaction that applies them looks again under it.
+ */
+static int
+anything_due(struct ipp_store *s, const char *now, const char *until,
+    int *due, char **errp)
+{
+	static const char moves_sql[] = "SELECT 1 FROM complaint_urls"
+	    DUE_WHERE " LIMIT 1";
+	static const char reminders_sql[] = "SELECT 1 FROM complaint_urls u"
+	    " WHERE u.window_ends_at IS NOT NULL"
+	    " AND u.window_ends_at <= ?2 AND u.window_ends_at > ?1"
+	    " AND u.state = 'countered' AND NOT EXISTS (SELECT 1"
+	    " FROM counter_reminders r WHERE r.url_id = u.url_id) LIMIT 1";
+	sqlite3_stmt *st;
+	int64_t found;
+	int rc;
+
+	if ((rc = ipp_store_stmt(s, moves_sql, &st, errp)) != IPP_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	if ((rc = ipp_store_first_int(s, st, &found, "cannot read the open "
+	    "windows", errp)) != IPP_OK)
+		return rc;
+	if (!found) {
+		if ((rc = ipp_store_stmt(s, reminders_sql, &st, errp)))
+			return rc;
+		sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, until, -1, SQLITE_STATIC);
+		if ((rc = ipp_store_first_int(s, st, &found, "cannot read the "
+		    "reminders due", errp)) != IPP_OK)
+			return rc;
+	}
+	*due = found != 0;
+	return IPP_OK;
+}
 
 static int
 last_move(struct ipp_store *s, int64_t *id, char **errp)
@@ -320,25 +367,31 @@ int
 ipp_tick_run(struct ipp_store *s, struct ipp_tsv_writer *w, long *moves,
     long *reminders, char **errp)
 {
-	char now[IPP_TIME_LEN + 1];
+	char now[IPP_TIME_LEN + 1], until[IPP_TIME_LEN + 1];
 	int64_t now_t, first = 0, last = 0;
 	size_t i;
-	int rc;
+	int rc, due;
 
 	*moves = *reminders = 0;
 	if ((rc = ipp_calendar_check_zone(s, errp)) != IPP_OK ||
 	    (rc = ipp_clock_now(&now_t, errp)) != IPP_OK)
 		return rc;
 	ipp_clock_format(now_t, now);
-	if ((rc = ipp_store_begin(s, errp)) != IPP_OK)
+	if ((rc = reminder_until(s, now_t, until, errp)) != IPP_OK ||
+	    (rc = anything_due(s, now, until, &due, errp)) != IPP_OK)
 		return rc;
-	if ((rc = last_move(s, &first, errp)) == IPP_OK &&
-	    (rc = ipp_tick_apply(s, now, moves, errp)) == IPP_OK &&
-	    (rc = send_reminders(s, now_t, now, reminders, errp)) == IPP_OK)
-		rc = last_move(s, &last, errp);
-	if ((rc = ipp_store_end(s, rc, errp)) != IPP_OK) {
-		*moves = *reminders = 0;
-		return rc;
+	if (due) {
+		if ((rc = ipp_store_begin(s, errp)) != IPP_OK)
+			return rc;
+		if ((rc = last_move(s, &first, errp)) == IPP_OK &&
+		    (rc = ipp_tick_apply(s, now, moves, errp)) == IPP_OK &&
+		    (rc = send_reminders(s, now, until, reminders, errp)) ==
+		    IPP_OK)
+			rc = last_move(s, &last, errp);
+		if ((rc = ipp_store_end(s, rc, errp)) != IPP_OK) {
+			*moves = *reminders = 0;
+			return rc;
+		}
 	}
 	if (w != NULL && *moves > 0 &&
 	    (rc = write_moves(s, first, last, w, errp)) != IPP_OK)
