@@ -17,6 +17,7 @@
 #include "notice.h"
 #include "probe.h"
 #include "reason.h"
+#include "tick.h"
 #include "watch.h"
 #include "banned.h"
 
@@ -457,7 +458,9 @@ list_with(struct cmd *c, struct list_args *a, int urls)
 {
 	int rc;
 
-	if ((rc = cmd_signed_in(c, &a->who)) == IPP_OK)
+	/* N1: the moves that are due first, so no state shown is stale. */
+	if ((rc = cmd_signed_in(c, &a->who)) == IPP_OK &&
+	    (rc = ipp_tick_due(c->store, &c->err)) == IPP_OK)
 		rc = urls ? cmd_write_tsv(c, ipp_complaint_url_columns,
 		    ipp_complaint_url_ncolumns, url_rows, a) :
 		    cmd_write_tsv(c, ipp_complaint_columns,
@@ -526,7 +529,8 @@ run_show(struct cmd *c, int argc, char **argv)
 	i = cmd_parse(c, "show", argc, argv, NULL, NULL, NULL);
 	if (argc - i != 1 || ipp_cli_parse_id(argv[i], &a.complaint_id))
 		return cmd_usage(c, "show", "show needs one complaint id");
-	if ((rc = cmd_signed_in(c, &a.who)) == IPP_OK)
+	if ((rc = cmd_signed_in(c, &a.who)) == IPP_OK &&
+	    (rc = ipp_tick_due(c->store, &c->err)) == IPP_OK)
 		rc = cmd_write_tsv(c, ipp_detail_columns, ipp_detail_ncolumns,
 		    show_rows, &a);
 	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
@@ -570,7 +574,8 @@ run_history(struct cmd *c, int argc, char **argv)
 	if (a.url_id != 0 && argc - i != 0)
 		return cmd_usage(c, "history", "history takes a complaint id "
 		    "or --url url_id, not both");
-	if ((rc = cmd_signed_in(c, &a.who)) == IPP_OK)
+	if ((rc = cmd_signed_in(c, &a.who)) == IPP_OK &&
+	    (rc = ipp_tick_due(c->store, &c->err)) == IPP_OK)
 		rc = cmd_write_tsv(c, ipp_detail_history_columns,
 		    ipp_detail_history_ncolumns, history_rows, &a);
 	return rc != IPP_OK ? cmd_fail(c, rc) : 0;

@@ -5,8 +5,11 @@
 #include <unistd.h>
 
 #include "calendar.h"
+#include "clock.h"
 #include "err.h"
+#include "records.h"
 #include "settings.h"
+#include "tsv.h"
 #include "banned.h"
 
 #define MAX_DAYS 3660	/* ten years of holidays is a broken list */
@@ -164,4 +167,156 @@ ipp_calendar_window_end(struct ipp_store *s, int64_t t,
 	    end, errp);
 	free(tz);
 	return rc;
+}
+
+int
+ipp_calendar_zone_valid(const char *tz)
+{
+	return tz != NULL && zone_exists(tz);
+}
+
+int
+ipp_calendar_check_zone(struct ipp_store *s, char **errp)
+{
+	char *tz = NULL;
+	int rc;
+
+	if ((rc = ipp_settings_text(s, "business_tz", &tz, errp)) != IPP_OK)
+		return rc;
+	if (!zone_exists(tz))
+		rc = ipp_error(errp, IPP_EREFUSED, "setting business_tz is "
+		    "'%s', not a zone of the tz database: set one, e.g. "
+		    "'ipp-register set business_tz Asia/Shanghai' (rule N1)",
+		    tz);
+	free(tz);
+	return rc;
+}
+
+const char *const ipp_calendar_holiday_columns[] = { "day", "name",
+	"created_at" };
+const size_t ipp_calendar_holiday_ncolumns = 3;
+
+/* A holiday is a real day written YYYY-MM-DD. */
+static int
+check_day(const char *day, char **errp)
+{
+	int64_t t;
+
+	if (day == NULL || strlen(day) != 10 || ipp_clock_parse(day, &t) != 0)
+		return ipp_error(errp, IPP_EUSAGE, "a holiday is a date "
+		    "YYYY-MM-DD: '%s' (rule N1)", day ? day : "");
+	return IPP_OK;
+}
+
+int
+ipp_calendar_holidays(struct ipp_store *s, struct ipp_tsv_writer *w,
+    long *count, char **errp)
+{
+	static const char sql[] = "SELECT day, name, created_at FROM holidays"
+	    " ORDER BY day";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	return ipp_store_write_matches(s, st, w, count, errp);
+}
+
+/* Inserts day, or (rename) renames it; *added 1 when it was new. */
+static int
+put_day(struct ipp_store *s, const char *day, const char *name,
+    const char *now, int rename, int *added, char **errp)
+{
+	static const char insert_sql[] = "INSERT INTO holidays (day, name,"
+	    " created_at) VALUES (?, ?, ?) ON CONFLICT (day) DO NOTHING";
+	static const char rename_sql[] = "UPDATE holidays SET name = ?"
+	    " WHERE day = ?";
+	int rc;
+
+	if ((rc = ipp_store_run(s, insert_sql, "cannot add a holiday", errp,
+	    "ttt", day, name ? name : "", now)) != IPP_OK)
+		return rc;
+	*added = ipp_store_changes(s) > 0;
+	if (*added)
+		return IPP_OK;
+	if (!rename)
+		return ipp_error(errp, IPP_EREFUSED, "%s is a holiday "
+		    "already (rule N1)", day);
+	return ipp_store_run(s, rename_sql, "cannot rename a holiday", errp,
+	    "tt", name ? name : "", day);
+}
+
+int
+ipp_calendar_holiday_add(struct ipp_store *s, const char *day,
+    const char *name, char **errp)
+{
+	char now[IPP_TIME_LEN + 1];
+	int rc, added;
+
+	if ((rc = check_day(day, errp)) != IPP_OK ||
+	    (rc = ipp_clock_now_text(now, errp)) != IPP_OK ||
+	    (rc = ipp_store_begin(s, errp)) != IPP_OK)
+		return rc;
+	rc = put_day(s, day, name, now, 0, &added, errp);
+	return ipp_store_end(s, rc, errp);
+}
+
+int
+ipp_calendar_holiday_remove(struct ipp_store *s, const char *day,
+    char **errp)
+{
+	static const char sql[] = "DELETE FROM holidays WHERE day = ?";
+	int rc;
+
+	if ((rc = check_day(day, errp)) != IPP_OK ||
+	    (rc = ipp_store_begin(s, errp)) != IPP_OK)
+		return rc;
+	if ((rc = ipp_store_run(s, sql, "cannot remove a holiday", errp, "t",
+	    day)) == IPP_OK && ipp_store_changes(s) == 0)
+		rc = ipp_error(errp, IPP_ENOTFOUND, "%s is not a holiday "
+		    "(rule N1)", day);
+	return ipp_store_end(s, rc, errp);
+}
+
+int
+ipp_calendar_holiday_load(struct ipp_store *s, FILE *fp, const char *name,
+    long *added, char **errp)
+{
+	struct ipp_records *r = NULL;
+	char now[IPP_TIME_LEN + 1], *why = NULL;
+	int rc, day_col, name_col, is_new;
+
+	*added = 0;
+	if ((rc = ipp_clock_now_text(now, errp)) != IPP_OK ||
+	    (rc = ipp_records_open(&r, fp, name, errp)) != IPP_OK)
+		return rc;
+	if ((day_col = ipp_records_column(r, "day")) < 0) {
+		ipp_records_close(r);
+		return ipp_error(errp, IPP_EINPUT, "%s:%lu: missing column "
+		    "'day'", ipp_records_name(r), ipp_records_line(r));
+	}
+	name_col = ipp_records_column(r, "name");
+	if ((rc = ipp_store_begin(s, errp)) != IPP_OK) {
+		ipp_records_close(r);
+		return rc;
+	}
+	while ((rc = ipp_records_next(r, errp)) == 1) {
+		const char *day = ipp_records_field(r, (size_t)day_col);
+		const char *label = name_col >= 0 ?
+		    ipp_records_field(r, (size_t)name_col) : NULL;
+
+		if (check_day(day, &why) != IPP_OK) {
+			rc = ipp_error(errp, IPP_EINPUT, "%s:%lu: %s",
+			    ipp_records_name(r), ipp_records_line(r), why);
+			break;
+		}
+		if ((rc = put_day(s, day, label, now, 1, &is_new, errp)))
+			break;
+		*added += is_new;
+	}
+	free(why);
+	ipp_records_close(r);
+	if (rc != 0)
+		*added = 0;
+	return ipp_store_end(s, rc < 0 ? rc : IPP_OK, errp);
 }

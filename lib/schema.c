@@ -447,6 +447,45 @@ static const struct migration migrations[] = {
 	" ('score_min_volume', '0', 'integer', 0, 100000000,"
 	"  'G5: decided URLs in the window an account needs to enrol');",
 	    NULL },
+
+	/*
+	 * 10: merchants and their counter-notices (N0), the reminders sent
+	 * (N3: a row per URL, so the store refuses a second one), and the
+	 * open windows found by their end (N1) for the tick and for every
+	 * report, which applies the due moves first.
+	 */
+	{ "CREATE TABLE merchants ("
+	"  merchant_id INTEGER PRIMARY KEY,"
+	"  platform TEXT NOT NULL,"
+	"  region TEXT,"
+	"  seller_id TEXT NOT NULL CHECK (seller_id <> ''),"
+	"  name TEXT NOT NULL CHECK (name <> ''),"
+	"  email TEXT,"
+	"  created_at TEXT NOT NULL,"
+	"  updated_at TEXT NOT NULL);"
+	"CREATE UNIQUE INDEX merchants_seller ON merchants"
+	"  (platform, COALESCE(region, ''), seller_id);"
+	"CREATE TABLE counters ("
+	"  counter_id INTEGER PRIMARY KEY,"
+	"  url_id INTEGER NOT NULL UNIQUE REFERENCES complaint_urls (url_id),"
+	"  merchant_id INTEGER NOT NULL REFERENCES merchants (merchant_id),"
+	"  grounds TEXT NOT NULL CHECK (grounds <> ''),"
+	"  filed_at TEXT NOT NULL,"
+	"  answer_due_at TEXT NOT NULL,"
+	"  recorded_by INTEGER NOT NULL REFERENCES accounts (account_id),"
+	"  recorded_at TEXT NOT NULL);"
+	"CREATE INDEX counters_merchant ON counters (merchant_id);"
+	"CREATE TABLE counter_evidence ("
+	"  counter_id INTEGER NOT NULL REFERENCES counters (counter_id),"
+	"  sha256 TEXT NOT NULL REFERENCES documents (sha256),"
+	"  name TEXT NOT NULL,"
+	"  PRIMARY KEY (counter_id, sha256));"
+	"CREATE TABLE counter_reminders ("
+	"  url_id INTEGER PRIMARY KEY REFERENCES complaint_urls (url_id),"
+	"  sent_at TEXT NOT NULL);"
+	"CREATE INDEX complaint_urls_window ON complaint_urls (window_ends_at)"
+	"  WHERE window_ends_at IS NOT NULL;",
+	    NULL },
 };
 
 int

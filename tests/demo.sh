@@ -408,6 +408,54 @@ step_account_view() {
 	run ipp-complain urls --complaint "$_tmall"
 }
 
+# ---- counter-notices and the tick (issue 10) ----
+
+step_counter() {
+	session handler "the case handler's terminal"
+	_url=$(ipp-complain urls --state pending-counter |
+	    awk -F '\t' 'NR == 2 { print $1 }')
+	say "A merchant files a counter-notice against an accepted listing;" \
+	    "merchants never sign in, so the handler records it, with the time" \
+	    "the merchant filed it, while the counter window is open (N0, N1)."
+	run ipp-counter file --url "$_url" --seller tb-shop-2231 \
+	    --name 'Acme Outlet Store' --email outlet@shop.example \
+	    --grounds 'We bought this stock from an authorised distributor.'
+	say "What the merchant is shown of the complaint: of the account only" \
+	    "the owner's name and contact email (A5)."
+	run ipp-counter notice "$_url"
+
+	session owner "the right holder's terminal"
+	say "The account was mailed when the counter arrived (N3):"
+	for _m in $(ls -t "$(dirname "$IPP_DB")"/outbox/new/*); do
+		if tr -d '\r' <"$_m" | grep -q '^Subject: ipp: .*counter-notice'; then
+			tr -d '\r' <"$_m" | sed -n '/^Subject:/p; /^$/,$p'
+			break
+		fi
+	done
+	say "It rejects the counter, with a reason (N2); a batch of them could" \
+	    "come on standard input, one reason a row."
+	run ipp-counter list
+	run ipp-counter reject --reason 'A test buy shows a counterfeit.' "$_url"
+
+	session handler "the case handler's terminal"
+	say "The handler rules on every rejected counter: here it upholds the" \
+	    "takedown (N2)."
+	echo "+ ipp-counter list --state counter-rejected | ipp-counter rule --takedown --reason 'Test buy confirms the fake.'"
+	ipp-counter list --state counter-rejected |
+	    ipp-counter rule --takedown --reason 'Test buy confirms the fake.'
+
+	say "The clock moves ten days on (IPP_NOW): every counter window has" \
+	    "closed.  The tick, which cron runs every five minutes, removes the" \
+	    "listings nobody countered, each recorded at its deadline (N1)."
+	IPP_NOW=$(date -u -d '+10 days' +%Y-%m-%dT%H:%M:%SZ)
+	export IPP_NOW
+	echo "+ IPP_NOW=$IPP_NOW ipp-counter tick"
+	ipp-counter tick
+	say "A second tick finds nothing left to do (only the header)."
+	run ipp-counter tick
+	unset IPP_NOW
+}
+
 # ---- the Good Faith Program (issue 11) ----
 
 step_score() {
@@ -449,7 +497,7 @@ score=
 member=
 for step in init register verify login identity approve whoami \
     ipr_add ipr_verify ipr_watch complain_preflight complain_live \
-    complain_bulk decide account_view score; do
+    complain_bulk decide account_view counter score; do
 	"step_$step"
 done
 echo

@@ -91,6 +91,11 @@ is "$(sql "SELECT good_faith || ' ' || due_at FROM complaints WHERE complaint_id
 # ---- lost, with its reason and a mail, when a rejection drops the rate ----
 now_add 60
 seed "$A_ID $CN taobao tm-counterfeit-goods rejected 2026-03-01T00:00:30Z 1"
+# cron's tick re-assesses every membership (G5), before anyone looks.
+try as handler ipp-counter tick
+succeeded "the tick runs"
+is "$(sql "SELECT ended_at FROM memberships WHERE account_id = $A_ID")" \
+    2026-03-01T00:01:00Z "the tick ended the membership"
 try as alice ipp-score show
 succeeded "show re-assesses membership"
 is "$(status_field member)" 0 "9 of 11 removed: the membership ended"
