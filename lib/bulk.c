@@ -560,7 +560,13 @@ drain(struct bulk *b, char **errp)
 		goto out;
 	}
 	rewind(b->spool);
-	if ((rc = ipp_store_begin(b->s, errp)) != IPP_OK)
+	/*
+	 * The statement journal of each multi-row INSERT in memory: in a
+	 * temporary file it was 3 writes a URL.  It holds one statement's
+	 * pages at a time, a few dozen.
+	 */
+	if ((rc = ipp_store_exec(b->s, "PRAGMA temp_store = MEMORY",
+	    errp)) != IPP_OK || (rc = ipp_store_begin(b->s, errp)) != IPP_OK)
 		goto out;
 	while ((more = spool_read(b, &h, items, errp)) == 1) {
 		rc = insert_spooled(b, &h, items, pass, errp);
@@ -582,6 +588,7 @@ drain(struct bulk *b, char **errp)
 	b->nfiled = 0;
 	if (rc == IPP_OK)
 		rc = spool_reset(b, errp);
+	ipp_store_exec(b->s, "PRAGMA temp_store = DEFAULT", NULL);
 out:
 	free(pass);
 	free(items);
