@@ -15,6 +15,8 @@
 
 /* URLs a batch commit waits for (drop_bad): whole complaints only. */
 #define COMMIT_URLS 50000
+/* The spool's stdio buffer. */
+#define SPOOL_BUF (64 * 1024)
 
 enum column { C_URL, C_PLATFORM, C_REGION, C_IPR, C_TARGET, C_REASON,
 	C_SUPPLEMENT, C_EVIDENCE, NCOLUMNS };
@@ -74,6 +76,7 @@ struct bulk {
 	struct group			*groups;
 	size_t				 ngroups;
 	FILE				*spool;		/* checked complaints */
+	char				*spoolbuf;	/* its buffer */
 	long				 spooled;	/* URLs in it */
 	struct filed			*filed;		/* by the transaction */
 	size_t				 nfiled, capfiled;
@@ -326,7 +329,7 @@ late_refusal(struct bulk *b, const struct item *it,
 
 /* An unnamed temporary file in $TMPDIR (tmpfile(3) ignores it). */
 static int
-spool_open(FILE **fpp, char **errp)
+spool_open(FILE **fpp, char *buf, char **errp)
 {
 	const char *dir = getenv("TMPDIR");
 	char *path;
@@ -344,7 +347,9 @@ spool_open(FILE **fpp, char **errp)
 		if ((*fpp = fdopen(fd, "w+")) == NULL) {
 			rc = ipp_error(errp, IPP_ESYS, "out of memory");
 			close(fd);
-		}
+		} else if (buf != NULL)
+			/* 16 times stdio's 4 KiB: a sixteenth of the calls. */
+			setvbuf(*fpp, buf, _IOFBF, SPOOL_BUF);
 	}
 	free(path);
 	return rc;
@@ -818,8 +823,11 @@ ipp_bulk_import(struct ipp_store *s, const struct ipp_auth *who, FILE *fp,
 	    (rc = ipp_settings_int(s, "complaint_max_urls", &max, errp)))
 		return rc;
 	b.max_urls = (size_t)max;
-	if ((rc = spool_open(&b.spool, errp)) != IPP_OK)
+	b.spoolbuf = malloc(SPOOL_BUF);	/* stdio's own, if NULL */
+	if ((rc = spool_open(&b.spool, b.spoolbuf, errp)) != IPP_OK) {
+		free(b.spoolbuf);
 		return rc;
+	}
 	if ((rc = ipp_records_open(&b.in, fp, name, errp)) == IPP_OK &&
 	    (rc = map_columns(&b, errp)) == IPP_OK)
 		rc = read_all(&b, errp);
@@ -832,6 +840,7 @@ ipp_bulk_import(struct ipp_store *s, const struct ipp_auth *who, FILE *fp,
 	free(b.groups);
 	free(b.filed);
 	fclose(b.spool);
+	free(b.spoolbuf);
 	ipp_records_close(b.in);
 	return rc;
 }
