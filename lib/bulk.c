@@ -495,9 +495,8 @@ insert_spooled(struct bulk *b, const struct spooled *h, struct item *items,
 		pass[i].url = &items[i].url;
 		pass[i].clash = 0;
 	}
-	if ((rc = ipp_complaint_check_parents(b->s, b->who, &g->checked,
-	    errp)) != IPP_OK || (rc = ipp_complaint_insert(b->s, b->who, &q,
-	    &g->checked, pass, h->nurls, &id, &clashes, errp)) != IPP_OK)
+	if ((rc = ipp_complaint_insert(b->s, b->who, &q, &g->checked, pass,
+	    h->nurls, &id, &clashes, errp)) != IPP_OK)
 		return rc;
 	for (i = 0; clashes > 0 && i < h->nurls; i++) {
 		if (pass[i].clash == 0)
@@ -569,13 +568,10 @@ drain(struct bulk *b, char **errp)
 	/*
 	 * The statement journal of each multi-row INSERT in memory: in a
 	 * temporary file it was 3 writes a URL.  It holds one statement's
-	 * pages at a time, a few dozen.  Foreign keys are checked once a
-	 * complaint (ipp_complaint_check_parents), not once a row: a
-	 * fifth of the inserts' cost.
+	 * pages at a time, a few dozen.
 	 */
-	if ((rc = ipp_store_exec(b->s, "PRAGMA temp_store = MEMORY;"
-	    " PRAGMA foreign_keys = OFF", errp)) != IPP_OK ||
-	    (rc = ipp_store_begin(b->s, errp)) != IPP_OK)
+	if ((rc = ipp_store_exec(b->s, "PRAGMA temp_store = MEMORY",
+	    errp)) != IPP_OK || (rc = ipp_store_begin(b->s, errp)) != IPP_OK)
 		goto out;
 	while ((more = spool_read(b, &h, items, errp)) == 1) {
 		rc = insert_spooled(b, &h, items, pass, errp);
@@ -597,12 +593,8 @@ drain(struct bulk *b, char **errp)
 	b->nfiled = 0;
 	if (rc == IPP_OK)
 		rc = spool_reset(b, errp);
+	ipp_store_exec(b->s, "PRAGMA temp_store = DEFAULT", NULL);
 out:
-	/* Outside any transaction, where these pragmas take effect. */
-	if (ipp_store_exec(b->s, "PRAGMA foreign_keys = ON;"
-	    " PRAGMA temp_store = DEFAULT", rc == IPP_OK ? errp : NULL) !=
-	    IPP_OK && rc == IPP_OK)
-		rc = IPP_ESTORE;
 	free(pass);
 	free(items);
 	return rc;

@@ -405,34 +405,6 @@ ipp_complaint_store_evidence(struct ipp_store *s,
 	return IPP_OK;
 }
 
-int
-ipp_complaint_check_parents(struct ipp_store *s, const struct ipp_auth *who,
-    const struct ipp_complaint_checked *c, char **errp)
-{
-	static const char sql[] = "SELECT EXISTS (SELECT 1 FROM accounts"
-	    " WHERE account_id = ?1) AND EXISTS (SELECT 1 FROM iprs"
-	    " WHERE ipr_id = ?2) AND EXISTS (SELECT 1 FROM reasons"
-	    " WHERE code = ?3)";
-	sqlite3_stmt *st;
-	int64_t all;
-	int rc;
-
-	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, who->account_id);
-	sqlite3_bind_int64(st, 2, c->ipr.ipr_id);
-	sqlite3_bind_text(st, 3, c->reason.code, -1, SQLITE_STATIC);
-	if ((rc = ipp_store_first_int(s, st, &all, "cannot read complaints",
-	    errp)) != IPP_OK)
-		return rc;
-	if (all != 1)
-		return ipp_error(errp, IPP_ESTORE, "cannot file the complaint: "
-		    "account %lld, IPR %lld or reason '%s' is gone from the "
-		    "store", (long long)who->account_id,
-		    (long long)c->ipr.ipr_id, c->reason.code);
-	return IPP_OK;
-}
-
 /*
  * URLs filed by one INSERT: the cost of a statement (its cursors, its
  * statement journal, its end) is paid once for URL_ROWS rows, not once

@@ -123,17 +123,6 @@ int ipp_complaint_store_evidence(struct ipp_store *s,
     const struct ipp_complaint_request *q, struct ipp_complaint_checked *c,
     char **errp);
 /*
- * The parents of a complaint about to be filed in a transaction with the
- * store's foreign keys off (a bulk import checks them once a complaint,
- * not once a row): the account, the IPR and the reason are there.  The
- * complaint's URLs and their moves point at the complaint and the
- * account by construction.  IPP_ESTORE when one is gone.
- */
-int ipp_complaint_check_parents(struct ipp_store *s,
-    const struct ipp_auth *who, const struct ipp_complaint_checked *c,
-    char **errp);
-
-/*
  * Inserts one complaint and its URLs, inside the caller's transaction.
  * The store's unique index is C5's last word: a URL already in an open
  * complaint of the account (filed by a concurrent process since it was

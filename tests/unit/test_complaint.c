@@ -373,36 +373,7 @@ test_import_groups(void **state)
 	    " complaints"), 4);
 	assert_int_equal(fx_query_int(c->fx.store, "SELECT max(n) FROM (SELECT"
 	    " count(*) AS n FROM complaint_urls GROUP BY complaint_id)"), 300);
-	/* Filed with foreign keys checked once a complaint: all hold, and
-	 * the store checks them per row again afterwards. */
-	assert_int_equal(fx_query_int(c->fx.store, "SELECT count(*) FROM"
-	    " pragma_foreign_key_check"), 0);
-	assert_int_equal(fx_query_int(c->fx.store, "PRAGMA foreign_keys"), 1);
-	assert_int_equal(fx_query_int(c->fx.store, "SELECT count(*) FROM"
-	    " url_moves WHERE from_state IS NULL"), 700);
 	free(buf);
-}
-
-/* The parents of a complaint, checked once where foreign keys are off. */
-static void
-test_parents(void **state)
-{
-	struct ctx *c = *state;
-	struct ipp_complaint_checked k;
-
-	memset(&k, 0, sizeof(k));
-	k.ipr.ipr_id = c->cn;
-	snprintf(k.reason.code, sizeof(k.reason.code), "tm-mark-in-text");
-	assert_int_equal(ipp_complaint_check_parents(c->fx.store, &c->who, &k,
-	    &c->err), IPP_OK);
-	k.ipr.ipr_id = c->cn + 1000;
-	assert_int_equal(ipp_complaint_check_parents(c->fx.store, &c->who, &k,
-	    &c->err), IPP_ESTORE);
-	assert_non_null(strstr(c->err, "is gone from the store"));
-	k.ipr.ipr_id = c->cn;
-	snprintf(k.reason.code, sizeof(k.reason.code), "no-such-reason");
-	assert_int_equal(ipp_complaint_check_parents(c->fx.store, &c->who, &k,
-	    &c->err), IPP_ESTORE);
 }
 
 int
@@ -424,7 +395,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_form, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_groups, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_parents, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("complaint", tests, NULL, NULL);
