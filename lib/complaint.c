@@ -418,6 +418,68 @@ ipp_complaint_store_evidence(struct ipp_store *s,
 	return IPP_OK;
 }
 
+/*
+ * URLs filed by one INSERT: the cost of a statement (its cursors, its
+ * statement journal, its end) is paid once for URL_ROWS rows, not once
+ * a row.
+ */
+#define URL_ROWS	50
+
+static const char url_sql[] = "INSERT INTO complaint_urls"
+    " (complaint_id, account_id, url, canonical_url, listing_id, state,"
+    " updated_at) VALUES (?, ?, ?, ?, ?, 'submitted', ?)";
+
+/* url_sql for URL_ROWS rows: ?1 complaint, ?2 account, ?3 time, then
+ * three a row.  Built once; its address keys the statement cache. */
+static const char *
+urls_sql(void)
+{
+	static char sql[sizeof(url_sql) + URL_ROWS * 48];
+	size_t len;
+	int i;
+
+	if (sql[0] != '\0')
+		return sql;
+	len = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO complaint_urls"
+	    " (complaint_id, account_id, url, canonical_url, listing_id,"
+	    " state, updated_at) VALUES");
+	for (i = 0; i < URL_ROWS && len < sizeof(sql); i++)
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+		    "%s(?1, ?2, ?%d, ?%d, ?%d, 'submitted', ?3)", i ? ", " : " ",
+		    4 + 3 * i, 5 + 3 * i, 6 + 3 * i);
+	return sql;
+}
+
+/*
+ * Files URL_ROWS items in one statement: IPP_OK, or the store's error;
+ * a UNIQUE failure (C5) takes back the whole statement.
+ */
+static int
+insert_urls(struct ipp_store *s, int64_t id, int64_t account,
+    const char *now, const struct ipp_complaint_item *items, char **errp)
+{
+	sqlite3_stmt *st;
+	int i, rc;
+
+	if ((rc = ipp_store_stmt(s, urls_sql(), &st, errp)) != IPP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, account);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	for (i = 0; i < URL_ROWS; i++) {
+		sqlite3_bind_text(st, 4 + 3 * i, items[i].input, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(st, 5 + 3 * i, items[i].url->canonical, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(st, 6 + 3 * i, items[i].url->id, -1,
+		    SQLITE_STATIC);
+	}
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? IPP_OK :
+	    ipp_store_fail(s, errp, "cannot file a URL");
+}
+
 int
 ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
     const struct ipp_complaint_request *q, const struct ipp_complaint_checked *c,
@@ -428,15 +490,12 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 	    " (account_id, platform, region, ipr_id, target, reason, priority,"
 	    " supplement, due_at, created_at, good_faith) VALUES (?, ?, ?, ?,"
 	    " ?, ?, ?, ?, ?, ?, ?)";
-	static const char url_sql[] = "INSERT INTO complaint_urls"
-	    " (complaint_id, account_id, url, canonical_url, listing_id, state,"
-	    " updated_at) VALUES (?, ?, ?, ?, ?, 'submitted', ?)";
 	static const char evidence_sql[] = "INSERT INTO complaint_evidence"
 	    " (complaint_id, sha256, name) VALUES (?, ?, ?)"
 	    " ON CONFLICT (complaint_id, sha256) DO NOTHING";
 	static const char unfile_sql[] = "DELETE FROM complaints"
 	    " WHERE complaint_id = ?";
-	size_t i;
+	size_t i, end;
 	int rc;
 
 	*clashes = 0;
@@ -446,26 +505,39 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 	    q->supplement, c->due, c->now, (int64_t)c->good_faith)) != IPP_OK)
 		return rc;
 	*id = ipp_store_last_id(s);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		items[i].clash = 0;
-		if ((rc = ipp_store_run(s, url_sql, "cannot file a URL", errp,
-		    "iitttt", *id, who->account_id, items[i].input,
-		    items[i].url->canonical, items[i].url->id, c->now)) ==
-		    IPP_OK) {
-			if ((rc = ipp_move_filed(s, ipp_store_last_id(s),
-			    who->account_id, c->now, errp)) != IPP_OK)
+	for (i = 0; i < n; ) {
+		end = n;
+		if (n - i >= URL_ROWS) {
+			if ((rc = insert_urls(s, *id, who->account_id, c->now,
+			    items + i, errp)) == IPP_OK) {
+				i += URL_ROWS;
+				continue;
+			}
+			if (!ipp_store_unique_failed(s))
 				return rc;
-			continue;
+			/* Which URL clashed: the same rows one by one. */
+			end = i + URL_ROWS;
 		}
-		if (!ipp_store_unique_failed(s))
-			return rc;
-		/* C5: filed by another complaint since it was checked. */
-		if ((rc = ipp_complaint_open_duplicate(s, who->account_id,
-		    items[i].url->canonical, &items[i].clash, errp)) != IPP_OK)
-			return rc;
-		if (items[i].clash == 0)
-			items[i].clash = -1;	/* not open: should not be */
-		(*clashes)++;
+		for (; i < end; i++) {
+			if ((rc = ipp_store_run(s, url_sql, "cannot file a URL",
+			    errp, "iitttt", *id, who->account_id,
+			    items[i].input, items[i].url->canonical,
+			    items[i].url->id, c->now)) == IPP_OK)
+				continue;
+			if (!ipp_store_unique_failed(s))
+				return rc;
+			/* C5: filed by another complaint since it was
+			 * checked. */
+			if ((rc = ipp_complaint_open_duplicate(s,
+			    who->account_id, items[i].url->canonical,
+			    &items[i].clash, errp)) != IPP_OK)
+				return rc;
+			if (items[i].clash == 0)
+				items[i].clash = -1;	/* not open: should not be */
+			(*clashes)++;
+		}
 	}
 	if (*clashes == n) {
 		rc = ipp_store_run(s, unfile_sql, "cannot file the complaint",
@@ -473,6 +545,10 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 		*id = 0;
 		return rc;
 	}
+	/* The first move of each URL filed. */
+	if ((rc = ipp_move_filed_complaint(s, *id, who->account_id, c->now,
+	    errp)) != IPP_OK)
+		return rc;
 	for (i = 0; i < q->nevidence; i++)
 		if ((rc = ipp_doc_record(s, &c->evidence[i], c->now, errp)) ||
 		    (rc = ipp_store_run(s, evidence_sql, "cannot attach evidence",

@@ -51,4 +51,12 @@ int ipp_move_apply(struct ipp_store *s, const struct ipp_move *m,
 int ipp_move_filed(struct ipp_store *s, int64_t url_id, int64_t actor_id,
     const char *at, char **errp);
 
+/*
+ * Records the filing of every URL of complaint_id, a complaint filed in
+ * the caller's transaction: ipp_move_filed for each of its URLs, in one
+ * statement.
+ */
+int ipp_move_filed_complaint(struct ipp_store *s, int64_t complaint_id,
+    int64_t actor_id, const char *at, char **errp);
+
 #endif
