@@ -1,4 +1,5 @@
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -90,6 +91,69 @@ dir_of(const char *file)
 	if (slash == file)
 		return strdup("/");
 	return strndup(file, (size_t)(slash - file));
+}
+
+const char *
+ipp_store_netfs(long long f_type)
+{
+	/* statfs(2) magic numbers, as in <linux/magic.h>. */
+	static const struct {
+		long long	 magic;
+		const char	*name;
+	} net[] = {
+		{ 0x6969, "NFS" },
+		{ 0x517b, "SMB" },
+		{ 0xff534d42, "CIFS" },
+		{ 0xfe534d42, "SMB2" },
+		{ 0x65735546, "FUSE" },
+		{ 0x01021997, "9P" },
+		{ 0x00c36400, "Ceph" },
+		{ 0x5346414f, "AFS" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(net) / sizeof(net[0]); i++)
+		if ((f_type & 0xffffffffLL) == net[i].magic)
+			return net[i].name;
+	return NULL;
+}
+
+/*
+ * Refuses a store on a network filesystem, where SQLite's WAL index (the
+ * -shm file, shared memory) and its locks do not hold across hosts, unless
+ * IPP_ALLOW_NETFS=1.  The store may not exist yet: the nearest directory
+ * that does decides.  Where statfs cannot tell, nothing is refused.
+ */
+static int
+check_netfs(const struct ipp_store *s, char **errp)
+{
+	const char *allow = getenv("IPP_ALLOW_NETFS"), *name;
+	struct statfs sf;
+	char *dir, *up;
+	int rc;
+
+	if (allow != NULL && strcmp(allow, "1") == 0)
+		return IPP_OK;
+	if ((dir = strdup(s->dir)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	while ((rc = statfs(dir, &sf)) != 0 && errno == ENOENT &&
+	    strcmp(dir, "/") != 0 && strcmp(dir, ".") != 0) {
+		if ((up = dir_of(dir)) == NULL) {
+			free(dir);
+			return ipp_error(errp, IPP_ESYS, "out of memory");
+		}
+		free(dir);
+		dir = up;
+	}
+	free(dir);
+	if (rc != 0 || (name = ipp_store_netfs((long long)sf.f_type)) == NULL)
+		return IPP_OK;
+	return ipp_error(errp, IPP_ESTORE, "store '%s' is on a network "
+	    "filesystem (%s): its write-ahead log needs memory shared on one "
+	    "host, so two hosts would corrupt it; keep the store on a local "
+	    "disk (a team store on a database server, "
+	    "IPP_DB=postgresql://..., is planned but not there yet), or set "
+	    "IPP_ALLOW_NETFS=1 if only this host ever opens it", s->file, name);
 }
 
 static int
@@ -209,6 +273,10 @@ ipp_store_open(struct ipp_store **sp, const char *path, int flags,
 	    (s->file = strdup(path)) == NULL || (s->dir = dir_of(path)) == NULL) {
 		ipp_store_close(s);
 		return ipp_error(errp, IPP_ESYS, "out of memory");
+	}
+	if ((rc = check_netfs(s, errp)) != IPP_OK) {
+		ipp_store_close(s);
+		return rc;
 	}
 	exists = stat(path, &sb) == 0 && sb.st_size > 0;
 	if (!exists && !(flags & IPP_STORE_CREATE)) {

@@ -28,10 +28,20 @@ int ipp_store_path(char **pathp, const char *explicit, char **errp);
 /*
  * Opens (with IPP_STORE_CREATE: creates, mode 0600 in a 0700 directory)
  * the store at path and brings its schema up to date.  A missing store
- * without IPP_STORE_CREATE is IPP_ESTORE with a hint to run init.
+ * without IPP_STORE_CREATE is IPP_ESTORE with a hint to run init; so is
+ * a store on a network filesystem (see ipp_store_netfs).
  */
 int ipp_store_open(struct ipp_store **sp, const char *path, int flags,
     char **errp);
+
+/*
+ * The name of the network (or FUSE) filesystem whose statfs(2) f_type is
+ * f_type (NFS, SMB, CIFS, SMB2, FUSE, 9P, Ceph, AFS), or NULL for any
+ * other.  ipp_store_open refuses a store on one (IPP_ESTORE, naming the
+ * filesystem and IPP_ALLOW_NETFS) unless IPP_ALLOW_NETFS is 1: SQLite's
+ * WAL keeps its index in memory shared by the processes of one host.
+ */
+const char *ipp_store_netfs(long long f_type);
 void ipp_store_close(struct ipp_store *s);
 
 sqlite3 *ipp_store_db(struct ipp_store *s);

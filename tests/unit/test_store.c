@@ -1,6 +1,7 @@
 /* Unit tests for lib/store.c: creation, configuration, paths, statements. */
 #include <sys/stat.h>
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -516,6 +517,39 @@ test_write_matches(void **state)
 	free(buf);
 }
 
+/*
+ * The network filesystems refused at open, by their statfs(2) magic
+ * (the seam: no NFS or FUSE mount is needed), and local ones let be.
+ */
+static void
+test_netfs_magic(void **state)
+{
+	struct ipp_store *s;
+	char *top = fx_tempdir(), *db = fx_path(top, "new/dir/ipp.db");
+	char *err = NULL;
+
+	assert_string_equal(ipp_store_netfs(0x6969), "NFS");
+	assert_string_equal(ipp_store_netfs(0xff534d42), "CIFS");
+	/* f_type is a signed word on some hosts: the same magic. */
+	assert_string_equal(ipp_store_netfs((long long)(int32_t)0xff534d42),
+	    "CIFS");
+	assert_string_equal(ipp_store_netfs(0xfe534d42), "SMB2");
+	assert_string_equal(ipp_store_netfs(0x517b), "SMB");
+	assert_string_equal(ipp_store_netfs(0x65735546), "FUSE");
+	assert_null(ipp_store_netfs(0xef53));		/* ext2/3/4 */
+	assert_null(ipp_store_netfs(0x01021994));	/* tmpfs */
+	assert_null(ipp_store_netfs(0x58465342));	/* XFS */
+	assert_null(ipp_store_netfs(0x9123683e));	/* Btrfs */
+	assert_null(ipp_store_netfs(0));
+	/* This test's own directory is local: opening is not refused. */
+	unsetenv("IPP_ALLOW_NETFS");
+	fx_assert_ok(ipp_store_open(&s, db, IPP_STORE_CREATE, &err), err);
+	ipp_store_close(s);
+	fx_rmtree(top);
+	free(db);
+	free(top);
+}
+
 int
 main(void)
 {
@@ -556,6 +590,7 @@ main(void)
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_column_dup,
 		    fx_setup, fx_teardown),
+		cmocka_unit_test(test_netfs_magic),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
