@@ -424,13 +424,25 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 	    q->supplement, c->due, c->now)) != IPP_OK)
 		return rc;
 	*id = ipp_store_last_id(s);
-	for (i = 0; i < n; i++)
-		if ((rc = ipp_store_run(s, url_sql, "cannot file a URL", errp,
+	for (i = 0; i < n; i++) {
+		rc = ipp_store_run(s, url_sql, "cannot file a URL", errp,
 		    "iitttt", *id, who->account_id, items[i].input,
-		    items[i].url->canonical, items[i].url->id, c->now)) != IPP_OK ||
-		    (rc = ipp_move_filed(s, sqlite3_last_insert_rowid(
-		    ipp_store_db(s)), who->account_id, c->now, errp)) != IPP_OK)
+		    items[i].url->canonical, items[i].url->id, c->now);
+		/*
+		 * C5 was checked before the transaction; a process filing the
+		 * same listing at the same time is caught by the index, and
+		 * that is a refusal, not a failing store.
+		 */
+		if (rc == IPP_ESTORE && sqlite3_extended_errcode(ipp_store_db(s))
+		    == SQLITE_CONSTRAINT_UNIQUE)
+			return ipp_error(errp, IPP_EREFUSED, "'%s': filed in "
+			    "another open complaint of the account at the same "
+			    "time (rule C5)", items[i].url->canonical);
+		if (rc != IPP_OK || (rc = ipp_move_filed(s,
+		    sqlite3_last_insert_rowid(ipp_store_db(s)), who->account_id,
+		    c->now, errp)) != IPP_OK)
 			return rc;
+	}
 	for (i = 0; i < q->nevidence; i++)
 		if ((rc = ipp_doc_record(s, &c->evidence[i], c->now, errp)) ||
 		    (rc = ipp_store_run(s, evidence_sql, "cannot attach evidence",

@@ -30,6 +30,7 @@ struct ipp_store {
 	int		 version;	/* user_version after migrations */
 	struct cached_stmt cache[STMT_CACHE];	/* see ipp_store_stmt */
 	int		 ncache;	/* entries used in cache */
+	int		 in_txn;	/* between ipp_store_begin and its end */
 };
 
 int
@@ -174,9 +175,12 @@ create_file(struct ipp_store *s, char **errp)
 int
 ipp_store_fail(struct ipp_store *s, char **errp, const char *what)
 {
-	return ipp_error(errp, IPP_ESTORE, "%s: %s", what,
+	/* Name the store: a full disk or an I/O error is about that file. */
+	return ipp_error(errp, IPP_ESTORE, "store '%s': %s: %s", s->file, what,
 	    s->db != NULL ? sqlite3_errmsg(s->db) : "no database");
 }
+
+static int rolled_back(struct ipp_store *, char **);
 
 int
 ipp_store_exec(struct ipp_store *s, const char *sql, char **errp)
@@ -184,6 +188,8 @@ ipp_store_exec(struct ipp_store *s, const char *sql, char **errp)
 	char *msg = NULL;
 	int rc;
 
+	if ((rc = rolled_back(s, errp)) != IPP_OK)
+		return rc;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK)
 		return IPP_OK;
 	rc = ipp_error(errp, IPP_ESTORE, "store '%s': %s", s->file,
@@ -351,14 +357,40 @@ ipp_store_begin(struct ipp_store *s, char **errp)
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 	    SQLITE_OK)
 		return ipp_store_fail(s, errp, "cannot start a transaction");
+	s->in_txn = 1;
 	return IPP_OK;
+}
+
+/*
+ * After an out-of-memory, I/O or disk-full error SQLite may roll the
+ * whole transaction back by itself and go on in autocommit mode: every
+ * statement after that would be committed on its own, half an
+ * operation.  So inside ipp_store_begin's transaction a statement or a
+ * commit finding the connection in autocommit mode fails instead.
+ */
+static int
+rolled_back(struct ipp_store *s, char **errp)
+{
+	if (!s->in_txn || !sqlite3_get_autocommit(s->db))
+		return IPP_OK;
+	return ipp_error(errp, IPP_ESTORE, "store '%s': the transaction was "
+	    "rolled back after an earlier error: nothing of it was written",
+	    s->file);
 }
 
 int
 ipp_store_commit(struct ipp_store *s, char **errp)
 {
-	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+	int rc;
+
+	if ((rc = rolled_back(s, errp)) != IPP_OK) {
+		s->in_txn = 0;
+		return rc;
+	}
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+		s->in_txn = 0;
 		return IPP_OK;
+	}
 	ipp_store_fail(s, errp, "cannot commit");
 	ipp_store_rollback(s);
 	return IPP_ESTORE;
@@ -367,6 +399,7 @@ ipp_store_commit(struct ipp_store *s, char **errp)
 void
 ipp_store_rollback(struct ipp_store *s)
 {
+	s->in_txn = 0;
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -387,6 +420,8 @@ ipp_store_stmt(struct ipp_store *s, const char *sql, sqlite3_stmt **stp,
 	sqlite3_stmt *st;
 	int i;
 
+	if ((i = rolled_back(s, errp)) != IPP_OK)
+		return i;
 	for (i = 0; i < s->ncache; i++) {
 		if (s->cache[i].sql == sql) {
 			*stp = s->cache[i].stmt;

@@ -117,7 +117,10 @@ int64_t ipp_store_last_id(struct ipp_store *s);
 /* Runs sql (no rows expected). */
 int ipp_store_exec(struct ipp_store *s, const char *sql, char **errp);
 
-/* Sets *errp to "what: <sqlite message>" and returns IPP_ESTORE. */
+/*
+ * Sets *errp to "store 'FILE': what: <sqlite message>" and returns
+ * IPP_ESTORE: a failure of the store names it (a full disk, an I/O error).
+ */
 int ipp_store_fail(struct ipp_store *s, char **errp, const char *what);
 
 /* Binds text, or NULL when text is NULL. */

@@ -260,6 +260,51 @@ test_rollback_leaves_nothing(void **state)
 	ipp_store_rollback(fx->store);
 }
 
+/*
+ * SQLite may roll a transaction back by itself after an out-of-memory or
+ * I/O error (found by make torture: an import went on in autocommit mode
+ * and committed half of itself).  Inside ipp_store_begin's transaction,
+ * a statement or a commit after that fails and writes nothing.
+ */
+static void
+test_no_write_after_auto_rollback(void **state)
+{
+	static const char sql[] = "INSERT INTO documents VALUES"
+	    " (?, 'image/png', 1, '2026-01-31T09:00:00Z')";
+	struct fx *fx = *state;
+	char *err = NULL;
+
+	fx_assert_ok(ipp_store_begin(fx->store, &err), err);
+	fx_assert_ok(ipp_store_run(fx->store, sql, "cannot add", &err, "t",
+	    "aa"), err);
+	/* What SQLite does on its own after SQLITE_NOMEM or SQLITE_FULL. */
+	assert_int_equal(sqlite3_exec(ipp_store_db(fx->store), "ROLLBACK",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(ipp_store_run(fx->store, sql, "cannot add", &err,
+	    "t", "bb"), IPP_ESTORE);
+	assert_non_null(strstr(err, "rolled back"));
+	assert_non_null(strstr(err, ipp_store_file(fx->store)));
+	free(err);
+	err = NULL;
+	assert_int_equal(ipp_store_exec(fx->store, "INSERT INTO documents"
+	    " VALUES ('cc', 'image/png', 1, '2026-01-31T09:00:00Z')", &err),
+	    IPP_ESTORE);
+	free(err);
+	err = NULL;
+	assert_int_equal(ipp_store_commit(fx->store, &err), IPP_ESTORE);
+	free(err);
+	err = NULL;
+	assert_int_equal(fx_query_int(fx->store,
+	    "SELECT count(*) FROM documents"), 0);
+	/* The next transaction works as before. */
+	fx_assert_ok(ipp_store_begin(fx->store, &err), err);
+	fx_assert_ok(ipp_store_run(fx->store, sql, "cannot add", &err, "t",
+	    "dd"), err);
+	fx_assert_ok(ipp_store_commit(fx->store, &err), err);
+	assert_int_equal(fx_query_int(fx->store,
+	    "SELECT count(*) FROM documents"), 1);
+}
+
 static void
 test_commit_keeps(void **state)
 {
@@ -591,6 +636,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_column_dup,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test(test_netfs_magic),
+		cmocka_unit_test_setup_teardown(
+		    test_no_write_after_auto_rollback, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
