@@ -10,7 +10,7 @@
 # first), so some runs finish and most die on the way.
 . "$(dirname "$0")/lib.sh"
 
-RUNS=$(by_size 12 200)
+RUNS=$(by_size 8 200)
 
 ok "the base store" base_store
 save_state base

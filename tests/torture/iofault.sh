@@ -17,7 +17,7 @@ if [ ! -f "$SHIM" ]; then
 	echo "Bail out! no $SHIM: make torture builds it"
 	exit 1
 fi
-POINTS=$(by_size 5 0)	# 0: every N
+POINTS=$(by_size 3 0)	# 0: every N
 
 ok "the base store" base_store
 save_state base

@@ -138,9 +138,11 @@ deliver() {
 #	op_NAME_run	execs the operation (the last thing it does: exec,
 #			so that $! of `op_NAME_run &` is the binary itself)
 #	op_NAME_state	prints "whole", "absent" or what it found instead
-# and its name in OPS.  Pending (issue 10, the counter helper): tick and
-# counter-import, added the same way when ipp-counter is there.
+# and its name in OPS.  ipp-counter's tick and import (issue 10) join when
+# the binary is there.  TORTURE_OPS chooses others.
 OPS="new import accept evidence"
+[ -x "$IPP_BIN/ipp-counter" ] && OPS="$OPS tick counterimport"
+OPS=${TORTURE_OPS:-$OPS}
 
 # run_as USER COMMAND...: exec COMMAND with USER's session.
 run_as() {
@@ -246,5 +248,66 @@ op_evidence_state() {
 	"1 1") echo whole ;;
 	"0 0") echo absent ;;
 	*) echo "complaints, evidence rows: $_st" ;;
+	esac
+}
+
+# accepted_urls N FIRST: alice's N taobao listings from FIRST filed and
+# accepted by the handler at IPP_NOW.
+accepted_urls() {
+	{
+		echo 'url,platform,region,ipr,target,reason,supplement'
+		listing_urls taobao "$2" "$1" | awk -v ipr="$CN" \
+		    -v sup="$SUP" '{ printf \
+		    "%s,taobao,,%s,listing,tm-mark-in-text,%s\n", $0, ipr, sup }'
+	} >"$tmp/accepted.csv"
+	as alice ipp-complain import --no-check --force "$tmp/accepted.csv" \
+	    >/dev/null 2>&1 &&
+	as handler ipp-complain queue | as handler ipp-complain accept \
+	    >/dev/null 2>&1 &&
+	[ "$(sql "SELECT count(*) FROM complaint_urls WHERE state =
+	    'pending-counter' AND CAST(listing_id AS INTEGER) BETWEEN $2 AND
+	    $(($2 + $1 - 1))")" -eq "$1" ]
+}
+
+# A tick over 10,000 due moves: the counter windows of 10,000 accepted
+# URLs closed, all removed in one transaction, or none (N1).
+op_tick_prep() {
+	accepted_urls 10000 500000
+}
+op_tick_run() {
+	IPP_NOW=2026-02-20T00:00:00Z exec ipp-counter tick
+}
+op_tick_state() {
+	_st=$(sql "SELECT (SELECT count(*) FROM complaint_urls WHERE state =
+	    'removed') || ' ' || (SELECT count(*) FROM complaint_urls WHERE
+	    state = 'pending-counter')")
+	case $_st in
+	"10000 0") echo whole ;;
+	"0 10000") echo absent ;;
+	*) echo "removed, pending-counter: $_st" ;;
+	esac
+}
+
+# `ipp-counter import` of 1,000 counters (N0): all recorded, their URLs
+# countered and one message queued for the account, or none.
+op_counterimport_prep() {
+	accepted_urls 1000 600000 &&
+	sql "SELECT url_id FROM complaint_urls ORDER BY url_id" |
+	    awk 'BEGIN { print "url_id\tseller\tname\tgrounds" }
+		{ printf "%s\ts%d\tShop\tGenuine goods.\n", $1, NR % 13 }' \
+	    >"$tmp/counters.tsv"
+}
+op_counterimport_run() {
+	IPP_NOW=2026-01-31T10:00:00Z run_as handler ipp-counter import \
+	    "$tmp/counters.tsv"
+}
+op_counterimport_state() {
+	_st=$(sql "SELECT (SELECT count(*) FROM complaint_urls WHERE state =
+	    'countered') || ' ' || (SELECT count(*) FROM complaint_urls WHERE
+	    state = 'pending-counter')")
+	case $_st in
+	"1000 0") echo whole ;;
+	"0 1000") echo absent ;;
+	*) echo "countered, pending-counter: $_st" ;;
 	esac
 }

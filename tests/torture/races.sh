@@ -10,8 +10,8 @@
 #    once (one move to pending-counter), the two batches adding up;
 #  - 4 readers listing in a loop beside a writer: the WAL stays bounded
 #    (SQLite's checkpoints keep up).
-# Pending (issue 10, the counter helper): two ticks at once, and a tick
-# beside an import, each move exactly once.
+#  - with ipp-counter (issue 10): two ticks at once, and a tick beside a
+#    counter import, every move exactly once.
 . "$(dirname "$0")/lib.sh"
 
 ok "the base store" base_store
@@ -194,4 +194,66 @@ is "$(sql "SELECT count(*) FROM complaints WHERE account_id = $B_ID")" \
     "$WRITES" "all $WRITES complaints filed"
 figure "races: 4 readers, 1 writer" "$WRITES" \
     "$(( nfailed + (max >= LIMIT) ))" "WAL at most $((max / 1024)) KiB"
+# ---- ipp-counter: two ticks, and a tick beside an import ----
+if [ -x "$IPP_BIN/ipp-counter" ]; then
+	K=$(by_size 500 10000)
+	restore_state base
+	ok "$K accepted URLs" accepted_urls "$K" 800000
+	IPP_NOW=2026-02-20T00:00:00Z ipp-counter tick >"$tmp/t1" 2>"$tmp/t1.err" &
+	p1=$!
+	IPP_NOW=2026-02-20T00:00:00Z ipp-counter tick >"$tmp/t2" 2>"$tmp/t2.err" &
+	p2=$!
+	wait $p1; r1=$?
+	wait $p2; r2=$?
+	is "$r1 $r2" "0 0" "two ticks at once: both exit 0"
+	bad=$(sql "SELECT count(*) FROM complaint_urls u WHERE (SELECT count(*)
+	    FROM url_moves m WHERE m.url_id = u.url_id AND
+	    m.to_state = 'removed') <> 1")
+	rows=$(cat "$tmp/t1" "$tmp/t2" | grep -vc '^url_id' || true)
+	is "$bad" 0 "every URL removed exactly once"
+	is "$rows" "$K" "the two ticks' rows add up to $K"
+	nlocked=$(locked "$tmp/t1.err" "$tmp/t2.err")
+	is "$nlocked" 0 "neither saw a locked store"
+	figure "races: 2 ticks" "$K" $((bad + nlocked + (rows != K))) \
+	    "$bad URLs moved other than once"
+
+	# Set A due at the tick; set B accepted a day later, its counters
+	# imported while the tick runs.
+	restore_state base
+	ok "$K URLs due" accepted_urls "$K" 810000
+	IPP_NOW=2026-02-16T09:00:00Z
+	export IPP_NOW
+	# Sessions last a day: sign in again two weeks later.
+	quiet login_as alice alice@example.com
+	quiet login_as handler cases@ipp.test
+	ok "$K URLs accepted later" accepted_urls "$K" 820000
+	sql "SELECT url_id FROM complaint_urls WHERE state = 'pending-counter'
+	    AND updated_at = '2026-02-16T09:00:00Z' ORDER BY url_id" |
+	    awk 'BEGIN { print "url_id\tseller\tname\tgrounds" }
+		{ printf "%s\ts%d\tShop\tGenuine goods.\n", $1, NR % 13 }' \
+	    >"$tmp/counters.tsv"
+	IPP_NOW=2026-02-16T10:00:00Z
+	ipp-counter tick >"$tmp/t1" 2>"$tmp/t1.err" &
+	p1=$!
+	as handler ipp-counter import "$tmp/counters.tsv" >"$tmp/i1" \
+	    2>"$tmp/i1.err" &
+	p2=$!
+	wait $p1; r1=$?
+	wait $p2; r2=$?
+	is "$r1 $r2" "0 0" "a tick beside a counter import: both exit 0"
+	bad=$(sql "SELECT count(*) FROM complaint_urls u WHERE (SELECT count(*)
+	    FROM url_moves m WHERE m.url_id = u.url_id AND m.to_state IN
+	    ('removed', 'countered')) <> 1")
+	is "$bad" 0 "every URL moved once: the due ones removed, the others countered"
+	states=$(sql "SELECT state, count(*) FROM complaint_urls GROUP BY state
+	    ORDER BY state" | tr '\n' ' ')
+	is "$states" "countered|$K removed|$K " "$K removed and $K countered"
+	nlocked=$(locked "$tmp/t1.err" "$tmp/i1.err")
+	is "$nlocked" 0 "neither saw a locked store"
+	[ "$states" = "countered|$K removed|$K " ] || bad=$((bad + 1))
+	figure "races: tick beside import" $((2 * K)) \
+	    $((bad + nlocked + (r1 != 0) + (r2 != 0))) \
+	    "$bad URLs moved other than once"
+	IPP_NOW=2026-01-31T09:00:00Z
+fi
 done_testing
