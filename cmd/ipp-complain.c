@@ -393,7 +393,7 @@ run_import(struct cmd *c, int argc, char **argv)
 	o.progress = isatty(STDERR_FILENO) ? show_progress : NULL;
 	o.progress_arg = (void *)c->prog;
 	o.on_warning = import_warning;
-	if ((rc = ipp_tsv_writer_open(&io.w, stdout, columns, 7, &c->err)))
+	if ((rc = cmd_writer_open(c, &io.w, stdout, columns, 7)))
 		goto out;
 	rc = ipp_bulk_import(c->store, &who, in.fp, in.name, &o,
 	    import_refusal, print_complaint, &io, &res, &c->err);
@@ -998,8 +998,8 @@ decide(struct cmd *c, const char *name, enum ipp_decision d, int argc,
 		ipp_error(&c->err, IPP_ESYS, "cannot make a temporary file: %m");
 		return cmd_fail(c, IPP_ESYS);
 	}
-	if ((rc = ipp_tsv_writer_open(&r.w, r.out, ipp_decision_columns,
-	    ipp_decision_ncolumns, &c->err)) != IPP_OK) {
+	if ((rc = cmd_writer_open(c, &r.w, r.out, ipp_decision_columns,
+	    ipp_decision_ncolumns)) != IPP_OK) {
 		fclose(r.out);
 		return cmd_fail(c, rc);
 	}

@@ -111,8 +111,8 @@ run_file(struct cmd *c, int argc, char **argv)
 	    (rc = cmd_handler(c, &who)) == IPP_OK &&
 	    (rc = ipp_counter_file(c->store, &who, &a.q, &out, &c->err)) ==
 	    IPP_OK &&
-	    (rc = ipp_tsv_writer_open(&w, stdout, ipp_counter_filed_columns,
-	    ipp_counter_filed_ncolumns, &c->err)) == IPP_OK) {
+	    (rc = cmd_writer_open(c, &w, stdout, ipp_counter_filed_columns,
+	    ipp_counter_filed_ncolumns)) == IPP_OK) {
 		rc = ipp_counter_write_filed(w, &out, &c->err);
 		if (ipp_tsv_writer_close(w, rc == IPP_OK ? &c->err : NULL) !=
 		    IPP_OK && rc == IPP_OK)
@@ -171,9 +171,8 @@ run_import(struct cmd *c, int argc, char **argv)
 	if ((rc = cmd_handler(c, &who)) != IPP_OK ||
 	    (rc = cmd_open_input(c, argv[i], &in)) != IPP_OK)
 		return cmd_fail(c, rc);
-	if ((rc = ipp_tsv_writer_open(&io.w, stdout,
-	    ipp_counter_filed_columns, ipp_counter_filed_ncolumns,
-	    &c->err)) == IPP_OK) {
+	if ((rc = cmd_writer_open(c, &io.w, stdout,
+	    ipp_counter_filed_columns, ipp_counter_filed_ncolumns)) == IPP_OK) {
 		rc = ipp_counter_import(c->store, &who, in.fp, in.name, in.dir,
 		    partial, import_refusal, print_filed, &io, &res, &c->err);
 		rc2 = ipp_tsv_writer_close(io.w, rc == IPP_OK ? &c->err : NULL);
@@ -436,8 +435,8 @@ answer(struct cmd *c, const char *name, int argc, char **argv)
 		ipp_error(&c->err, IPP_ESYS, "cannot make a temporary file: %m");
 		return cmd_fail(c, IPP_ESYS);
 	}
-	if ((rc = ipp_tsv_writer_open(&r.w, r.out, ipp_counter_answer_columns,
-	    ipp_counter_answer_ncolumns, &c->err)) != IPP_OK) {
+	if ((rc = cmd_writer_open(c, &r.w, r.out, ipp_counter_answer_columns,
+	    ipp_counter_answer_ncolumns)) != IPP_OK) {
 		fclose(r.out);
 		return cmd_fail(c, rc);
 	}

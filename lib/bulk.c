@@ -180,6 +180,7 @@ find_group(struct bulk *b, struct group **gp, char **errp)
 	uint64_t hash = row_hash(b);
 	char *why = NULL;
 	size_t i, k;
+	int rc;
 
 	for (i = 0; i < b->ngroups; i++) {
 		if (b->groups[i].hash != hash)
@@ -210,10 +211,18 @@ find_group(struct bulk *b, struct group **gp, char **errp)
 	    (g->slots = calloc(g->nslots, sizeof(*g->slots))) == NULL)
 		return ipp_error(errp, IPP_ESYS, "out of memory");
 	q = group_request(g);
-	if (ipp_complaint_check_group(b->s, b->who, &q, &g->checked, &why) !=
-	    IPP_OK)
-		g->error = why ? why : strdup("refused");
 	*gp = g;
+	if ((rc = ipp_complaint_check_group(b->s, b->who, &q, &g->checked,
+	    &why)) == IPP_OK)
+		return IPP_OK;
+	/* A rule refuses the group's rows; a failing system stops the run. */
+	if (rc == IPP_ESTORE || rc == IPP_ESYS || rc == IPP_ENET) {
+		rc = ipp_error(errp, rc, "%s", why != NULL ? why : "cannot "
+		    "check a complaint");
+		free(why);
+		return rc;
+	}
+	g->error = why ? why : strdup("refused");
 	return IPP_OK;
 }
 
@@ -634,8 +643,15 @@ flush(struct bulk *b, struct group *g, char **errp)
 		}
 		pass[n++] = &g->items[i];
 	}
-	if (n > 0 && ipp_complaint_check_size(b->s, b->who, n, b->o->force,
-	    &why) != IPP_OK) {
+	if (n > 0 && (rc = ipp_complaint_check_size(b->s, b->who, n,
+	    b->o->force, &why)) != IPP_OK) {
+		/* A rule refuses the rows; a failing system stops the run. */
+		if (rc == IPP_ESTORE || rc == IPP_ESYS) {
+			rc = ipp_error(errp, rc, "%s", why != NULL ? why :
+			    "cannot check the complaint's size");
+			goto out;
+		}
+		rc = IPP_OK;
 		for (i = 0; i < n; i++)
 			refuse(b, pass[i]->line, why);
 		n = 0;
@@ -728,7 +744,14 @@ take_row(struct bulk *b, char **errp)
 	if ((rc = add_evidence(b, g, errp)) != IPP_OK)
 		return rc;
 	it = &g->items[g->nitems];
-	if (ipp_url_parse(field(b, C_URL), &it->url, &why) != IPP_OK) {
+	if ((rc = ipp_url_parse(field(b, C_URL), &it->url, &why)) != IPP_OK) {
+		/* Only a refusal is the row's fault; the rest stops the run. */
+		if (rc != IPP_EREFUSED) {
+			rc = ipp_error(errp, rc, "%s", why != NULL ? why :
+			    "cannot parse a URL");
+			free(why);
+			return rc;
+		}
 		refuse(b, line, why ? why : "bad URL");
 		free(why);
 		return IPP_OK;

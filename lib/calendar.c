@@ -64,16 +64,48 @@ restore_zone(char *saved)
 	free(saved);
 }
 
+/*
+ * Steps *day (a civil date, noon, in tm's fields) to the next date: the
+ * arithmetic is UTC's (timegm), so it never goes back or skips, whatever
+ * the zone does.
+ */
+static int
+next_date(struct tm *day)
+{
+	day->tm_mday++;
+	day->tm_hour = 12;
+	day->tm_min = day->tm_sec = 0;
+	day->tm_isdst = 0;
+	return timegm(day) == (time_t)-1 ? -1 : 0;
+}
+
+/*
+ * Whether the civil date exists in the local zone: a zone may skip a
+ * whole day (Pacific/Apia skipped 2011-12-30), which is no business day.
+ */
+static int
+local_day_exists(const struct tm *day)
+{
+	struct tm tm = *day, back;
+	time_t tt;
+
+	tm.tm_isdst = -1;
+	if ((tt = mktime(&tm)) == (time_t)-1 || localtime_r(&tt, &back) == NULL)
+		return 0;
+	return back.tm_year == day->tm_year && back.tm_mon == day->tm_mon &&
+	    back.tm_mday == day->tm_mday;
+}
+
 static int
 count_days(int64_t t, int n, ipp_calendar_holiday_fn *is_holiday,
     void *arg, int64_t *end, char **errp)
 {
 	time_t tt = (time_t)t;
-	struct tm tm;
-	char day[16];
+	struct tm day, tm;
+	char text[16];
 	int found = 0, steps, holiday, rc;
 
-	if (localtime_r(&tt, &tm) == NULL)
+	if (localtime_r(&tt, &day) == NULL)
 		return ipp_error(errp, IPP_EUSAGE, "no local time for %lld",
 		    (long long)t);
 	for (steps = 0; found < n; steps++) {
@@ -81,25 +113,28 @@ count_days(int64_t t, int n, ipp_calendar_holiday_fn *is_holiday,
 			return ipp_error(errp, IPP_EREFUSED, "no %d business "
 			    "days in the %d days after the window opens: check "
 			    "the holiday list (rule N1)", n, MAX_DAYS);
-		/* Noon: no daylight-saving change happens then. */
-		tm.tm_mday++;
-		tm.tm_hour = 12;
-		tm.tm_min = tm.tm_sec = 0;
-		tm.tm_isdst = -1;
-		if (mktime(&tm) == (time_t)-1)
+		if (next_date(&day) != 0)
 			return ipp_error(errp, IPP_EUSAGE, "no such local day");
-		if (tm.tm_wday == 0 || tm.tm_wday == 6)
+		if (day.tm_wday == 0 || day.tm_wday == 6 ||
+		    !local_day_exists(&day))
 			continue;
 		holiday = 0;
 		if (is_holiday != NULL) {
-			strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-			if ((rc = is_holiday(arg, day, &holiday, errp)))
+			strftime(text, sizeof(text), "%Y-%m-%d", &day);
+			if ((rc = is_holiday(arg, text, &holiday, errp)))
 				return rc;
 		}
 		found += !holiday;
 	}
-	/* 24:00 of the n-th business day is 00:00 of the next day. */
-	tm.tm_mday++;
+	/*
+	 * 24:00 of the n-th business day is the start of the next local
+	 * day (of the one after, when the zone skips the next).
+	 */
+	do {
+		if (next_date(&day) != 0)
+			return ipp_error(errp, IPP_EUSAGE, "no such local day");
+	} while (!local_day_exists(&day));
+	tm = day;
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 	tm.tm_isdst = -1;
 	if ((tt = mktime(&tm)) == (time_t)-1)

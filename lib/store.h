@@ -28,13 +28,23 @@ int ipp_store_path(char **pathp, const char *explicit, char **errp);
 /*
  * Opens (with IPP_STORE_CREATE: creates, mode 0600 in a 0700 directory)
  * the store at path and brings its schema up to date.  A missing store
- * without IPP_STORE_CREATE is IPP_ESTORE with a hint to run init.  A
- * path that is a symbolic link is IPP_ESTORE, saying so: the store is its
- * directory (the database, docs/, outbox/), so it is named by its real
- * path, never through a link.
+ * without IPP_STORE_CREATE is IPP_ESTORE with a hint to run init; so is
+ * a store on a network filesystem (see ipp_store_netfs).  A path that is
+ * a symbolic link is IPP_ESTORE, saying so: the store is its directory
+ * (the database, docs/, outbox/), so it is named by its real path, never
+ * through a link.
  */
 int ipp_store_open(struct ipp_store **sp, const char *path, int flags,
     char **errp);
+
+/*
+ * The name of the network (or FUSE) filesystem whose statfs(2) f_type is
+ * f_type (NFS, SMB, CIFS, SMB2, FUSE, 9P, Ceph, AFS), or NULL for any
+ * other.  ipp_store_open refuses a store on one (IPP_ESTORE, naming the
+ * filesystem and IPP_ALLOW_NETFS) unless IPP_ALLOW_NETFS is 1: SQLite's
+ * WAL keeps its index in memory shared by the processes of one host.
+ */
+const char *ipp_store_netfs(long long f_type);
 void ipp_store_close(struct ipp_store *s);
 
 sqlite3 *ipp_store_db(struct ipp_store *s);
@@ -134,7 +144,10 @@ int64_t ipp_store_last_id(struct ipp_store *s);
 /* Runs sql (no rows expected). */
 int ipp_store_exec(struct ipp_store *s, const char *sql, char **errp);
 
-/* Sets *errp to "what: <sqlite message>" and returns IPP_ESTORE. */
+/*
+ * Sets *errp to "store 'FILE': what: <sqlite message>" and returns
+ * IPP_ESTORE: a failure of the store names it (a full disk, an I/O error).
+ */
 int ipp_store_fail(struct ipp_store *s, char **errp, const char *what);
 
 /* Binds text, or NULL when text is NULL. */

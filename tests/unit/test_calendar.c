@@ -111,6 +111,26 @@ test_daylight_saving(void **state)
 	assert_null(getenv("TZ"));
 }
 
+/*
+ * A zone that skips a day (found by fuzz_calendar): Samoa went from
+ * Thursday 2011-12-29 24:00 (UTC-10) to Saturday 2011-12-31 (UTC+14).
+ * The window used to end before it opened; the missing Friday is no
+ * business day, and 24:00 of a day is the start of the next that exists.
+ */
+static void
+test_skipped_day(void **state)
+{
+	(void)state;
+	/* Opened Thursday 14:04 local: the next business day is Monday 2. */
+	expect("Pacific/Apia", "2011-12-30T00:04:16Z", 1, NULL,
+	    "2012-01-02T10:00:00Z");
+	expect("Pacific/Apia", "2011-12-30T00:04:16Z", 3, NULL,
+	    "2012-01-04T10:00:00Z");
+	/* Opened Wednesday 28: Thursday 29 ends at the switch itself. */
+	expect("Pacific/Apia", "2011-12-28T22:00:00Z", 1, NULL,
+	    "2011-12-30T10:00:00Z");
+}
+
 static void
 test_bad_input(void **state)
 {
@@ -256,6 +276,7 @@ main(void)
 		cmocka_unit_test(test_local_day),
 		cmocka_unit_test(test_new_year),
 		cmocka_unit_test(test_daylight_saving),
+		cmocka_unit_test(test_skipped_day),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test_setup_teardown(test_store, fx_setup,
 		    fx_teardown),
