@@ -5,7 +5,10 @@
 # path climbing out, a newline, a leading dash, a name that looks like an
 # option or a glob, a very long one) never makes a file outside the
 # store: a listing of the whole test directory but the store before and
-# after is the same, and every file in docs/ is named by its hash.
+# after is the same, and every file in docs/ is named by its hash (but
+# docs/.lock, the documents' lock, 0600 like the rest).  A name with a
+# control character is refused by rule D1 (exit 1, nothing written);
+# every other is filed.
 . "$(dirname "$0")/lib.sh"
 
 umask 022
@@ -71,20 +74,40 @@ for name in "$@"; do
 	printf '%s\n' "hostile $n" >>"$f"
 done
 find "$tmp" -path "$store" -prune -o -print | sort >"$tmp/tree.before"
-filed=0 tries=0
+filed=0 tries=0 refused=0 wrong=0
 n=0
 for name in "$@"; do
 	n=$((n + 1))
 	f=$(hostile_path "$n" "$name")
 	# The same file again through a path that climbs and comes back.
 	g=$tmp/src/n$n/x/../../n1/../n$n/${f#"$tmp/src/n$n/"}
+	# Rule D1: a name with a control character (the newline) is refused.
+	case $name in
+	*[[:cntrl:]]*) d1=1 ;;
+	*) d1=0 ;;
+	esac
 	for p in "$f" "$g"; do
 		tries=$((tries + 1))
-		if as alice ipp-complain new --platform taobao --ipr "$CN" \
+		before=$(sql "SELECT (SELECT count(*) FROM complaints) || ' ' ||
+		    (SELECT count(*) FROM documents)")
+		as alice ipp-complain new --platform taobao --ipr "$CN" \
 		    --target listing --reason tm-mark-in-text \
 		    --supplement "$SUP" --no-check --evidence "$p" \
 		    "$(listing_url taobao $((600 + tries)))" >/dev/null \
-		    2>"$store/../h.err.$tries"; then
+		    2>"$store/../h.err.$tries"
+		rc=$?
+		if [ "$d1" -eq 1 ]; then
+			after=$(sql "SELECT (SELECT count(*) FROM complaints) ||
+			    ' ' || (SELECT count(*) FROM documents)")
+			if [ "$rc" -eq 1 ] && grep -q '(rule D1)' \
+			    "$store/../h.err.$tries" && [ "$before" = "$after" ]
+			then
+				refused=$((refused + 1))
+			else
+				wrong=$((wrong + 1))
+				diag "$p: exit $rc, $before -> $after: $(cat "$store/../h.err.$tries")"
+			fi
+		elif [ "$rc" -eq 0 ]; then
 			filed=$((filed + 1))
 		else
 			diag "$p: $(cat "$store/../h.err.$tries")"
@@ -98,16 +121,25 @@ grep -v -e '/tree\.' "$tmp/tree.after" >"$tmp/t2"
 escaped=$(diff "$tmp/t1" "$tmp/t2" | grep -c '^>' || true)
 [ "$escaped" -eq 0 ] || diag "$(diff "$tmp/t1" "$tmp/t2" | head)"
 is "$escaped" 0 "hostile names: no file made outside the store"
-is "$filed" "$tries" "every one was filed as evidence"
-is "$(sql "SELECT count(*) FROM complaint_evidence")" $((1 + tries)) \
+is "$refused" 2 "a name with a control character refused (rule D1), exit 1, nothing written"
+is "$wrong" 0 "no other outcome for a name with a control character"
+is "$filed" "$((tries - refused))" "every other one was filed as evidence"
+is "$(sql "SELECT count(*) FROM complaint_evidence")" $((1 + filed)) \
     "each with its evidence row"
-misnamed=$(find "$store/docs" -type f | while IFS= read -r f; do
+# docs/.lock is the documents' lock (ipp-register gc), not a document.
+ok "docs/.lock is the only file in docs/ not a document, and 0600" \
+    test "$(find "$store/docs" -type f ! -name '[0-9a-f]*' |
+    sed "s|^$store/docs/||")" = .lock -a \
+    "$(stat -c %a "$store/docs/.lock")" = 600
+misnamed=$(find "$store/docs" -type f ! -path "$store/docs/.lock" |
+    while IFS= read -r f; do
 	[ "$(basename "$f")" = "$(sha256sum <"$f" | cut -d ' ' -f 1)" ] ||
 	    echo "$f"; done | wc -l)
 is "$misnamed" 0 "every file in docs/ is named by its hash"
 is "$(bad_documents | wc -l)" 0 "every document row has its file"
 check_modes
 is "$bad" 0 "and still every file 0600"
-figure "files: hostile names" "$tries" "$((escaped + misnamed + tries - filed))" \
+figure "files: hostile names" "$tries" \
+    "$((escaped + misnamed + wrong + tries - filed - refused))" \
     "$# names x direct/climbing paths, nothing outside the store"
 done_testing
