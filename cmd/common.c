@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <libgen.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -244,9 +245,10 @@ cmd_open_input(struct cmd *c, const char *path, struct cmd_input *in)
 		in->dir = ".";
 		return IPP_OK;
 	}
+	/* Out of memory is not a bad input file (exit 7, not 4). */
 	if ((in->fp = fopen(path, "re")) == NULL)
-		return ipp_error(&c->err, IPP_EINPUT, "cannot open '%s': %m",
-		    path);
+		return ipp_error(&c->err, errno == ENOMEM ? IPP_ESYS :
+		    IPP_EINPUT, "cannot open '%s': %m", path);
 	if ((in->copy = strdup(path)) == NULL) {
 		fclose(in->fp);
 		in->fp = NULL;

@@ -427,6 +427,7 @@ spool_read(struct bulk *b, struct spooled *h, struct item *items,
 			    "import's temporary file");
 		return 0;
 	}
+	errno = 0;
 	for (i = 0; i < h->nurls && i < b->max_urls; i++) {
 		memset(&items[i], 0, sizeof(items[i]));
 		if (fread(&items[i].line, sizeof(items[i].line), 1,
@@ -446,6 +447,9 @@ spool_read(struct bulk *b, struct spooled *h, struct item *items,
 			items[i].input = NULL;
 		}
 		h->nurls = 0;
+		/* A failed malloc is out of memory, not a bad file. */
+		if (errno == ENOMEM)
+			return ipp_error(errp, IPP_ESYS, "out of memory");
 		return ipp_error(errp, IPP_ESYS, "cannot read the import's "
 		    "temporary file");
 	}

@@ -35,6 +35,7 @@ struct ipp_store {
 	int		 docs_fd;	/* docs/.lock when held, else -1 */
 	int		 docs_mode;	/* LOCK_SH or LOCK_EX when held, else 0 */
 	int		 in_txn;	/* between ipp_store_begin and its end */
+	sqlite3_stmt	*rollback;	/* ROLLBACK, prepared at open */
 };
 
 int
@@ -264,6 +265,13 @@ configure(struct ipp_store *s, int creating, char **errp)
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_extended_result_codes(s->db, 1);
+	/*
+	 * ROLLBACK prepared now: preparing it when memory has run out
+	 * fails, and left a read transaction open under the next BEGIN.
+	 */
+	if (sqlite3_prepare_v3(s->db, "ROLLBACK", -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->rollback, NULL) != SQLITE_OK)
+		return ipp_store_fail(s, errp, "cannot prepare a query");
 	if (creating && ipp_store_exec(s, "PRAGMA journal_mode=WAL", errp))
 		return IPP_ESTORE;
 	return ipp_store_exec(s, "PRAGMA foreign_keys=ON;"
@@ -339,6 +347,7 @@ ipp_store_close(struct ipp_store *s)
 		return;
 	for (i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].stmt);
+	sqlite3_finalize(s->rollback);
 	sqlite3_close(s->db);
 	if (s->docs_fd >= 0)
 		close(s->docs_fd);	/* releases the documents' lock */
@@ -497,6 +506,12 @@ void
 ipp_store_rollback(struct ipp_store *s)
 {
 	s->in_txn = 0;
+	if (sqlite3_get_autocommit(s->db))
+		return;
+	if (s->rollback != NULL) {
+		sqlite3_step(s->rollback);
+		sqlite3_reset(s->rollback);
+	}
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -595,6 +595,57 @@ test_netfs_magic(void **state)
 	free(top);
 }
 
+/*
+ * SQLite's memory, failing on demand: the next allocation fails, as
+ * when memory has run out (make torture's out-of-memory item).
+ */
+static sqlite3_mem_methods real_mem;
+static int mem_fails;
+
+static void *
+failing_malloc(int n)
+{
+	if (mem_fails) {
+		mem_fails = 0;		/* this one only */
+		return NULL;
+	}
+	return real_mem.xMalloc(n);
+}
+
+static void *
+failing_realloc(void *p, int n)
+{
+	if (mem_fails) {
+		mem_fails = 0;
+		return NULL;
+	}
+	return real_mem.xRealloc(p, n);
+}
+
+/*
+ * A rollback with no memory left still ends the transaction: a read
+ * transaction left open made the import's next BEGIN fail with "cannot
+ * start a transaction within a transaction".
+ */
+static void
+test_rollback_without_memory(void **state)
+{
+	struct fx *fx = *state;
+	char *err = NULL;
+
+	fx_assert_ok(ipp_store_begin_read(fx->store, &err), err);
+	assert_int_equal(fx_query_int(fx->store,
+	    "SELECT count(*) FROM documents"), 0);
+	assert_int_equal(sqlite3_get_autocommit(ipp_store_db(fx->store)), 0);
+	mem_fails = 1;
+	ipp_store_rollback(fx->store);
+	mem_fails = 0;
+	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_db(fx->store)),
+	    0);
+	fx_assert_ok(ipp_store_begin(fx->store, &err), err);
+	ipp_store_rollback(fx->store);
+}
+
 int
 main(void)
 {
@@ -638,7 +689,18 @@ main(void)
 		cmocka_unit_test(test_netfs_magic),
 		cmocka_unit_test_setup_teardown(
 		    test_no_write_after_auto_rollback, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rollback_without_memory,
+		    fx_setup, fx_teardown),
 	};
+	sqlite3_mem_methods m;
+
+	/* Before SQLite starts: its allocator, wrapped (see above). */
+	sqlite3_shutdown();
+	sqlite3_config(SQLITE_CONFIG_GETMALLOC, &real_mem);
+	m = real_mem;
+	m.xMalloc = failing_malloc;
+	m.xRealloc = failing_realloc;
+	sqlite3_config(SQLITE_CONFIG_MALLOC, &m);
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
