@@ -8,19 +8,23 @@ SAN_BUILD ?= $(BUILD)-san
 
 DEB_PACKAGES = build-essential libsqlite3-dev libcurl4-openssl-dev libcsv-dev \
 	libcmocka-dev libsodium-dev libmagic-dev libmagic-mgc pkg-config mandoc \
-	sqlite3 openssl perl curl libssl-dev clang libclang-rt-dev
+	sqlite3 openssl perl curl libssl-dev clang libclang-rt-dev \
+	postgresql libpq-dev
 
 PKG_CONFIG ?= pkg-config
 PKGS = sqlite3 libsodium
-# libmagic and libcurl are loaded with dlopen on first use: headers only.
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) libmagic libcurl 2>/dev/null)
+# libmagic, libcurl and libpq are loaded with dlopen on first use: headers
+# only.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) libmagic libcurl libpq \
+	2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 # What the build needs before it starts, as pkg-config-module:package
 # (header:package for libcsv, which has no .pc file); the tests need
 # more.  A missing one stops the build with its package's name.
 TOOL_NEEDS = sqlite3:libsqlite3-dev libsodium:libsodium-dev \
-	libcurl:libcurl4-openssl-dev libmagic:libmagic-dev csv.h:libcsv-dev
+	libcurl:libcurl4-openssl-dev libmagic:libmagic-dev csv.h:libcsv-dev \
+	libpq:libpq-dev
 TEST_NEEDS = cmocka:libcmocka-dev openssl:libssl-dev
 
 CC ?= cc

@@ -1,0 +1,744 @@
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "err.h"
+#include "pq_dl.h"
+#include "banned.h"
+
+#define BUSY_TIMEOUT_MS 15000
+/* The advisory lock every write transaction of a PostgreSQL store takes:
+ * "ipp" and a version byte, the same number on every machine. */
+#define PG_WRITE_LOCK "7000944640"
+#define PG_RETRIES 50
+#define BOOLOID 16
+
+struct ipp_db {
+	enum ipp_db_kind kind;
+	sqlite3		*lite;		/* SQLite: the connection */
+	PGconn		*pg;		/* PostgreSQL: the connection */
+	const struct ipp_pq *pq;	/* PostgreSQL: libpq's functions */
+	char		*msg;		/* PostgreSQL: last failure's text */
+	enum ipp_db_errkind errkind;	/* PostgreSQL: last failure's kind */
+	int		 changes;	/* PostgreSQL: rows the last one changed */
+	unsigned	 nstmts;	/* PostgreSQL: statements named so far */
+};
+
+struct ipp_stmt {
+	struct ipp_db	*db;
+	sqlite3_stmt	*lite;		/* SQLite: the statement */
+	/* PostgreSQL: */
+	char		 name[24];	/* the server-side prepared statement */
+	int		 nparams;
+	const char	**values;	/* nparams bound values, NULL is NULL */
+	char		**owned;	/* copies that values point into */
+	char		(*num)[24];	/* integers, as text */
+	int		 is_write;	/* INSERT, UPDATE or DELETE */
+	int		 executed;	/* run since the last reset */
+	PGresult	*res;		/* its rows, or NULL */
+	int		 row;		/* the current row */
+	int		 nrows;
+};
+
+int
+ipp_db_is_pg(const char *name)
+{
+	const char *p;
+
+	if (strncmp(name, "postgresql://", 13) == 0 ||
+	    strncmp(name, "postgres://", 11) == 0)
+		return 1;
+	/* keyword=value: a keyword of letters and underscores first. */
+	for (p = name; islower((unsigned char)*p) || *p == '_'; p++)
+		continue;
+	if (p == name)
+		return 0;
+	while (*p == ' ')
+		p++;
+	return *p == '=';
+}
+
+/* ---- SQLite ---- */
+
+int
+ipp_db_open_sqlite(struct ipp_db **dbp, const char *path, int wal,
+    char **errp)
+{
+	struct ipp_db *db;
+	int persist = 1, rc;
+
+	*dbp = NULL;
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	db->kind = IPP_DB_SQLITE;
+	/* One connection per process, used by one thread: no mutexes. */
+	if (sqlite3_open_v2(path, &db->lite, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = ipp_error(errp, IPP_ESTORE, "cannot open store '%s': %s",
+		    path, db->lite ? sqlite3_errmsg(db->lite) : "out of memory");
+		ipp_db_close(db);
+		return rc;
+	}
+	/*
+	 * Keep the -wal and -shm files between runs, emptied at the last
+	 * close: deleting and recreating them cost each short command a
+	 * quarter of its start-up, and a WAL left at full size costs the
+	 * next opener its recovery scan.
+	 */
+	sqlite3_file_control(db->lite, "main", SQLITE_FCNTL_PERSIST_WAL,
+	    &persist);
+	sqlite3_busy_timeout(db->lite, BUSY_TIMEOUT_MS);
+	sqlite3_db_config(db->lite, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db->lite, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_extended_result_codes(db->lite, 1);
+	if ((wal && (rc = ipp_db_exec(db, "PRAGMA journal_mode=WAL",
+	    errp)) != IPP_OK) ||
+	    (rc = ipp_db_exec(db, "PRAGMA foreign_keys=ON;"
+	    " PRAGMA journal_size_limit=0", errp)) != IPP_OK) {
+		ipp_db_close(db);
+		return rc;
+	}
+	*dbp = db;
+	return IPP_OK;
+}
+
+/* ---- PostgreSQL ---- */
+
+static void
+quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;	/* notices are not the user's business */
+}
+
+/* Keeps the failure of res (or of the connection when res is NULL). */
+static void
+pg_note(struct ipp_db *db, const PGresult *res)
+{
+	const char *m = NULL, *state = NULL;
+	size_t n;
+
+	if (res != NULL) {
+		m = db->pq->resultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		state = db->pq->resultErrorField(res, PG_DIAG_SQLSTATE);
+	}
+	if (m == NULL)
+		m = db->pq->errorMessage(db->pg);
+	free(db->msg);
+	db->msg = strdup(m != NULL ? m : "unknown error");
+	if (db->msg != NULL && (n = strlen(db->msg)) > 0 &&
+	    db->msg[n - 1] == '\n')
+		db->msg[n - 1] = '\0';
+	db->errkind = IPP_DB_EOTHER;
+	if (state == NULL)
+		return;
+	if (strcmp(state, "23505") == 0)
+		db->errkind = IPP_DB_EUNIQUE;
+	else if (strncmp(state, "23", 2) == 0)
+		db->errkind = IPP_DB_ECONSTRAINT;
+	else if (strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0)
+		db->errkind = IPP_DB_EBUSY;
+}
+
+static int
+pg_retryable(const PGresult *res, const struct ipp_pq *pq)
+{
+	const char *state = pq->resultErrorField(res, PG_DIAG_SQLSTATE);
+
+	return state != NULL && (strcmp(state, "40001") == 0 ||
+	    strcmp(state, "40P01") == 0);
+}
+
+/* Runs sql without parameters: IPP_OK when it did. */
+static int
+pg_simple(struct ipp_db *db, const char *sql)
+{
+	PGresult *res = db->pq->exec(db->pg, sql);
+	ExecStatusType st = db->pq->resultStatus(res);
+	int rc = IPP_OK;
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		pg_note(db, res);
+		rc = IPP_ESTORE;
+	}
+	db->pq->clear(res);
+	return rc;
+}
+
+int
+ipp_db_open_pg(struct ipp_db **dbp, const char *conninfo, char **errp)
+{
+	struct ipp_db *db;
+	int rc;
+
+	*dbp = NULL;
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	db->kind = IPP_DB_PG;
+	if ((rc = ipp_pq_load(&db->pq, errp)) != IPP_OK) {
+		free(db);
+		return rc;
+	}
+	db->pg = db->pq->connectdb(conninfo);
+	if (db->pg == NULL || db->pq->status(db->pg) != CONNECTION_OK) {
+		pg_note(db, NULL);
+		rc = ipp_error(errp, IPP_ESTORE, "cannot connect to the store "
+		    "'%s': %s", conninfo, db->msg ? db->msg : "out of memory");
+		ipp_db_close(db);
+		return rc;
+	}
+	db->pq->setNoticeProcessor(db->pg, quiet, NULL);
+	/* The busy timeout's counterpart, for the write lock. */
+	if (pg_simple(db, "SET lock_timeout = '15s';"
+	    " SET client_min_messages = warning") != IPP_OK) {
+		rc = ipp_error(errp, IPP_ESTORE, "store '%s': %s", conninfo,
+		    db->msg);
+		ipp_db_close(db);
+		return rc;
+	}
+	*dbp = db;
+	return IPP_OK;
+}
+
+void
+ipp_db_close(struct ipp_db *db)
+{
+	if (db == NULL)
+		return;
+	if (db->lite != NULL)
+		sqlite3_close(db->lite);
+	if (db->pg != NULL)
+		db->pq->finish(db->pg);
+	free(db->msg);
+	free(db);
+}
+
+enum ipp_db_kind
+ipp_db_kind(const struct ipp_db *db)
+{
+	return db->kind;
+}
+
+const char *
+ipp_db_errmsg(const struct ipp_db *db)
+{
+	if (db->kind == IPP_DB_SQLITE)
+		return sqlite3_errmsg(db->lite);
+	return db->msg != NULL ? db->msg : "no error";
+}
+
+enum ipp_db_errkind
+ipp_db_errkind(const struct ipp_db *db)
+{
+	int code;
+
+	if (db->kind == IPP_DB_PG)
+		return db->errkind;
+	code = sqlite3_extended_errcode(db->lite);
+	if (code == SQLITE_CONSTRAINT_UNIQUE ||
+	    code == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return IPP_DB_EUNIQUE;
+	if ((code & 0xff) == SQLITE_CONSTRAINT)
+		return IPP_DB_ECONSTRAINT;
+	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+		return IPP_DB_EBUSY;
+	return IPP_DB_EOTHER;
+}
+
+int
+ipp_db_exec(struct ipp_db *db, const char *sql, char **errp)
+{
+	char *msg = NULL;
+	int rc;
+
+	if (db->kind == IPP_DB_PG) {
+		if (pg_simple(db, sql) == IPP_OK)
+			return IPP_OK;
+		return ipp_error(errp, IPP_ESTORE, "%s", db->msg);
+	}
+	if (sqlite3_exec(db->lite, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return IPP_OK;
+	rc = ipp_error(errp, IPP_ESTORE, "%s",
+	    msg != NULL ? msg : sqlite3_errmsg(db->lite));
+	sqlite3_free(msg);
+	return rc;
+}
+
+int
+ipp_db_in_transaction(struct ipp_db *db)
+{
+	if (db->kind == IPP_DB_PG)
+		return db->pq->transactionStatus(db->pg) != PQTRANS_IDLE;
+	return !sqlite3_get_autocommit(db->lite);
+}
+
+int
+ipp_db_begin_read(struct ipp_db *db, char **errp)
+{
+	return ipp_db_exec(db, db->kind == IPP_DB_PG ?
+	    "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN", errp);
+}
+
+int
+ipp_db_begin_write(struct ipp_db *db, char **errp)
+{
+	int rc;
+
+	if (db->kind == IPP_DB_SQLITE)
+		return ipp_db_exec(db, "BEGIN IMMEDIATE", errp);
+	rc = ipp_db_exec(db, "BEGIN ISOLATION LEVEL READ COMMITTED;"
+	    " SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")", errp);
+	if (rc != IPP_OK)
+		ipp_db_rollback(db);
+	return rc;
+}
+
+int
+ipp_db_commit(struct ipp_db *db, char **errp)
+{
+	if (db->kind == IPP_DB_PG &&
+	    db->pq->transactionStatus(db->pg) == PQTRANS_INERROR) {
+		/* COMMIT would answer ROLLBACK, quietly. */
+		ipp_db_rollback(db);
+		return ipp_error(errp, IPP_ESTORE, "%s", ipp_db_errmsg(db));
+	}
+	if (ipp_db_exec(db, "COMMIT", errp) == IPP_OK)
+		return IPP_OK;
+	ipp_db_rollback(db);
+	return IPP_ESTORE;
+}
+
+void
+ipp_db_rollback(struct ipp_db *db)
+{
+	if (ipp_db_in_transaction(db))
+		ipp_db_exec(db, "ROLLBACK", NULL);
+}
+
+int
+ipp_db_changes(struct ipp_db *db)
+{
+	if (db->kind == IPP_DB_PG)
+		return db->changes;
+	return sqlite3_changes(db->lite);
+}
+
+int64_t
+ipp_db_last_id(struct ipp_db *db)
+{
+	PGresult *res;
+	int64_t id = 0;
+
+	if (db->kind == IPP_DB_SQLITE)
+		return sqlite3_last_insert_rowid(db->lite);
+	res = db->pq->exec(db->pg, "SELECT lastval()");
+	if (db->pq->resultStatus(res) == PGRES_TUPLES_OK &&
+	    db->pq->ntuples(res) == 1)
+		id = strtoll(db->pq->getvalue(res, 0, 0), NULL, 10);
+	db->pq->clear(res);
+	return id;
+}
+
+/* ---- statements ---- */
+
+/*
+ * sql with each `?` outside quotes as $n, typed text where PostgreSQL
+ * could not infer a type (`? IS NULL`, `? IS NOT NULL`); *n gets the
+ * count.
+ */
+static char *
+pg_sql(const char *sql, int *n)
+{
+	const char *p;
+	char *out, *o;
+	char quote = 0;
+	size_t size;
+
+	*n = 0;
+	/* "$65535::text" is 12 bytes for each 1-byte `?`. */
+	size = strlen(sql) * 12 + 1;
+	if ((out = malloc(size)) == NULL)
+		return NULL;
+	for (p = sql, o = out; *p != '\0'; p++) {
+		if (quote != 0) {
+			if (*p == quote)
+				quote = 0;
+			*o++ = *p;
+			continue;
+		}
+		if (*p == '\'' || *p == '"') {
+			quote = *p;
+			*o++ = *p;
+			continue;
+		}
+		if (*p != '?') {
+			*o++ = *p;
+			continue;
+		}
+		o += snprintf(o, size - (size_t)(o - out), "$%d", ++*n);
+		if (strncmp(p + 1, " IS NULL", 8) == 0 ||
+		    strncmp(p + 1, " IS NOT NULL", 12) == 0)
+			o += snprintf(o, size - (size_t)(o - out), "::text");
+	}
+	*o = '\0';
+	return out;
+}
+
+static int
+is_write(const char *sql)
+{
+	while (isspace((unsigned char)*sql))
+		sql++;
+	return strncasecmp(sql, "INSERT", 6) == 0 ||
+	    strncasecmp(sql, "UPDATE", 6) == 0 ||
+	    strncasecmp(sql, "DELETE", 6) == 0;
+}
+
+static int
+pg_prepare(struct ipp_db *db, const char *sql, struct ipp_stmt *st,
+    char **errp)
+{
+	PGresult *res;
+	char *text;
+	int rc = IPP_OK;
+
+	if ((text = pg_sql(sql, &st->nparams)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	snprintf(st->name, sizeof(st->name), "ipp_%u", ++db->nstmts);
+	st->is_write = is_write(sql);
+	if (st->nparams > 0 &&
+	    ((st->values = calloc((size_t)st->nparams,
+	    sizeof(*st->values))) == NULL ||
+	    (st->owned = calloc((size_t)st->nparams,
+	    sizeof(*st->owned))) == NULL ||
+	    (st->num = calloc((size_t)st->nparams,
+	    sizeof(*st->num))) == NULL)) {
+		free(text);
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	}
+	res = db->pq->prepare(db->pg, st->name, text, st->nparams, NULL);
+	if (db->pq->resultStatus(res) != PGRES_COMMAND_OK) {
+		pg_note(db, res);
+		rc = ipp_error(errp, IPP_ESTORE, "%s", db->msg);
+	}
+	db->pq->clear(res);
+	free(text);
+	return rc;
+}
+
+int
+ipp_db_prepare(struct ipp_db *db, const char *sql, struct ipp_stmt **stp,
+    char **errp)
+{
+	struct ipp_stmt *st;
+	int rc;
+
+	*stp = NULL;
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	st->db = db;
+	if (db->kind == IPP_DB_SQLITE) {
+		if (sqlite3_prepare_v3(db->lite, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->lite, NULL) != SQLITE_OK) {
+			rc = ipp_error(errp, IPP_ESTORE, "%s",
+			    sqlite3_errmsg(db->lite));
+			free(st);
+			return rc;
+		}
+	} else if ((rc = pg_prepare(db, sql, st, errp)) != IPP_OK) {
+		ipp_stmt_finalize(st);
+		return rc;
+	}
+	*stp = st;
+	return IPP_OK;
+}
+
+void
+ipp_stmt_finalize(struct ipp_stmt *st)
+{
+	char *sql;
+
+	if (st == NULL)
+		return;
+	if (st->lite != NULL)
+		sqlite3_finalize(st->lite);
+	if (st->db->kind == IPP_DB_PG) {
+		ipp_stmt_clear(st);
+		if (st->name[0] != '\0' && st->db->pg != NULL &&
+		    (sql = ipp_strdup_printf("DEALLOCATE %s", st->name)) !=
+		    NULL) {
+			/* Not inside a failed transaction: it would fail too. */
+			if (st->db->pq->transactionStatus(st->db->pg) !=
+			    PQTRANS_INERROR)
+				pg_simple(st->db, sql);
+			free(sql);
+		}
+	}
+	free(st->values);
+	free(st->owned);
+	free(st->num);
+	free(st);
+}
+
+int
+ipp_stmt_params(const struct ipp_stmt *st)
+{
+	if (st->lite != NULL)
+		return sqlite3_bind_parameter_count(st->lite);
+	return st->nparams;
+}
+
+/* Drops the copy parameter i held (1-based), if any. */
+static int
+pg_slot(struct ipp_stmt *st, int i)
+{
+	if (i < 1 || i > st->nparams)
+		return 0;
+	free(st->owned[i - 1]);
+	st->owned[i - 1] = NULL;
+	return 1;
+}
+
+void
+ipp_stmt_bind_int(struct ipp_stmt *st, int i, int64_t v)
+{
+	if (st->lite != NULL) {
+		sqlite3_bind_int64(st->lite, i, v);
+		return;
+	}
+	if (!pg_slot(st, i))
+		return;
+	snprintf(st->num[i - 1], sizeof(st->num[0]), "%" PRId64, v);
+	st->values[i - 1] = st->num[i - 1];
+}
+
+void
+ipp_stmt_bind_text(struct ipp_stmt *st, int i, const char *text)
+{
+	if (st->lite != NULL) {
+		if (text == NULL)
+			sqlite3_bind_null(st->lite, i);
+		else
+			sqlite3_bind_text(st->lite, i, text, -1,
+			    SQLITE_TRANSIENT);
+		return;
+	}
+	if (!pg_slot(st, i))
+		return;
+	/* Out of memory binds NULL, which the statement then refuses. */
+	st->owned[i - 1] = text != NULL ? strdup(text) : NULL;
+	st->values[i - 1] = st->owned[i - 1];
+}
+
+void
+ipp_stmt_bind_static(struct ipp_stmt *st, int i, const char *text)
+{
+	if (st->lite != NULL) {
+		if (text == NULL)
+			sqlite3_bind_null(st->lite, i);
+		else
+			sqlite3_bind_text(st->lite, i, text, -1, SQLITE_STATIC);
+		return;
+	}
+	if (pg_slot(st, i))
+		st->values[i - 1] = text;
+}
+
+void
+ipp_stmt_bind_null(struct ipp_stmt *st, int i)
+{
+	ipp_stmt_bind_static(st, i, NULL);
+}
+
+/* Runs a PostgreSQL statement: its rows, or its count of changes. */
+static int
+pg_run(struct ipp_stmt *st)
+{
+	struct ipp_db *db = st->db;
+	const struct ipp_pq *pq = db->pq;
+	struct timespec pause = { 0, 2 * 1000 * 1000 };
+	PGresult *res;
+	ExecStatusType status;
+	int tries, in_tx, guard;
+
+	in_tx = pq->transactionStatus(db->pg) == PQTRANS_INTRANS;
+	guard = in_tx && st->is_write;
+	for (tries = 0; ; tries++) {
+		if (guard && pg_simple(db, "SAVEPOINT ipp_stmt") != IPP_OK)
+			return IPP_ESTORE;
+		res = pq->execPrepared(db->pg, st->name, st->nparams,
+		    st->values, NULL, NULL, 0);
+		status = pq->resultStatus(res);
+		if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+			db->changes = atoi(pq->cmdTuples(res));
+			if (guard && pg_simple(db,
+			    "RELEASE SAVEPOINT ipp_stmt") != IPP_OK) {
+				pq->clear(res);
+				return IPP_ESTORE;
+			}
+			if (status == PGRES_TUPLES_OK) {
+				st->res = res;
+				st->nrows = pq->ntuples(res);
+			} else
+				pq->clear(res);
+			return IPP_OK;
+		}
+		pg_note(db, res);
+		if (guard) {
+			/* Keeps the failure's text over the rollback's. */
+			char *msg = db->msg;
+			enum ipp_db_errkind kind = db->errkind;
+
+			db->msg = NULL;
+			pg_simple(db, "ROLLBACK TO SAVEPOINT ipp_stmt;"
+			    " RELEASE SAVEPOINT ipp_stmt");
+			free(db->msg);
+			db->msg = msg;
+			db->errkind = kind;
+		}
+		/* A conflict outside a transaction: run it again. */
+		if (!in_tx && tries < PG_RETRIES && pg_retryable(res, pq)) {
+			pq->clear(res);
+			nanosleep(&pause, NULL);
+			continue;
+		}
+		pq->clear(res);
+		return IPP_ESTORE;
+	}
+}
+
+int
+ipp_stmt_step(struct ipp_stmt *st)
+{
+	int rc;
+
+	if (st->lite != NULL) {
+		rc = sqlite3_step(st->lite);
+		if (rc == SQLITE_ROW)
+			return IPP_STMT_ROW;
+		return rc == SQLITE_DONE ? IPP_STMT_DONE : IPP_ESTORE;
+	}
+	if (!st->executed) {
+		st->executed = 1;
+		st->row = -1;
+		if ((rc = pg_run(st)) != IPP_OK)
+			return rc;
+	}
+	if (st->res == NULL)
+		return IPP_STMT_DONE;
+	if (st->row + 1 < st->nrows) {
+		st->row++;
+		return IPP_STMT_ROW;
+	}
+	st->row = st->nrows;
+	return IPP_STMT_DONE;
+}
+
+int
+ipp_stmt_columns(const struct ipp_stmt *st)
+{
+	if (st->lite != NULL)
+		return sqlite3_column_count(st->lite);
+	return st->res != NULL ? st->db->pq->nfields(st->res) : 0;
+}
+
+const char *
+ipp_stmt_column_name(const struct ipp_stmt *st, int i)
+{
+	if (st->lite != NULL)
+		return sqlite3_column_name(st->lite, i);
+	return st->res != NULL ? st->db->pq->fname(st->res, i) : NULL;
+}
+
+/* 1 when the PostgreSQL statement has a current row and column i. */
+static int
+pg_cell(const struct ipp_stmt *st, int i)
+{
+	return st->res != NULL && st->row >= 0 && st->row < st->nrows &&
+	    i >= 0 && i < st->db->pq->nfields(st->res);
+}
+
+int
+ipp_stmt_is_null(struct ipp_stmt *st, int i)
+{
+	if (st->lite != NULL)
+		return sqlite3_column_type(st->lite, i) == SQLITE_NULL;
+	return !pg_cell(st, i) ||
+	    st->db->pq->getisnull(st->res, st->row, i);
+}
+
+const char *
+ipp_stmt_text(struct ipp_stmt *st, int i)
+{
+	const char *v;
+
+	if (st->lite != NULL)
+		return (const char *)sqlite3_column_text(st->lite, i);
+	if (ipp_stmt_is_null(st, i))
+		return NULL;
+	v = st->db->pq->getvalue(st->res, st->row, i);
+	/* A comparison's value, as SQLite gives it. */
+	if (st->db->pq->ftype(st->res, i) == BOOLOID)
+		return strcmp(v, "t") == 0 ? "1" : "0";
+	return v;
+}
+
+size_t
+ipp_stmt_bytes(struct ipp_stmt *st, int i)
+{
+	const char *v;
+
+	if (st->lite != NULL)
+		return (size_t)sqlite3_column_bytes(st->lite, i);
+	v = ipp_stmt_text(st, i);
+	return v != NULL ? strlen(v) : 0;
+}
+
+int64_t
+ipp_stmt_int(struct ipp_stmt *st, int i)
+{
+	const char *v;
+
+	if (st->lite != NULL)
+		return sqlite3_column_int64(st->lite, i);
+	v = ipp_stmt_text(st, i);
+	return v != NULL ? strtoll(v, NULL, 10) : 0;
+}
+
+void
+ipp_stmt_reset(struct ipp_stmt *st)
+{
+	if (st->lite != NULL) {
+		sqlite3_reset(st->lite);
+		return;
+	}
+	if (st->res != NULL)
+		st->db->pq->clear(st->res);
+	st->res = NULL;
+	st->executed = 0;
+	st->row = -1;
+	st->nrows = 0;
+}
+
+void
+ipp_stmt_clear(struct ipp_stmt *st)
+{
+	int i;
+
+	ipp_stmt_reset(st);
+	if (st->lite != NULL) {
+		sqlite3_clear_bindings(st->lite);
+		return;
+	}
+	for (i = 0; i < st->nparams; i++) {
+		free(st->owned[i]);
+		st->owned[i] = NULL;
+		st->values[i] = NULL;
+	}
+}
