@@ -108,6 +108,32 @@ int ipp_db_commit(struct ipp_db *db, char **errp);
 void ipp_db_rollback(struct ipp_db *db);
 int ipp_db_in_transaction(struct ipp_db *db);
 
+/*
+ * The schema version: PRAGMA user_version on SQLite, the table ipp_schema
+ * on PostgreSQL (0 when it does not exist: an empty database).  Set it
+ * inside the migration's write transaction.
+ */
+int ipp_db_schema_version(struct ipp_db *db, int *version, char **errp);
+int ipp_db_set_schema_version(struct ipp_db *db, int version, char **errp);
+
+/*
+ * A migration's SQL for this database, malloc'd (NULL: out of memory).
+ * The migrations are written once, in the SQL both accept; for
+ * PostgreSQL an INTEGER PRIMARY KEY (SQLite's rowid) becomes a BIGINT
+ * identity column and every other INTEGER a BIGINT (SQLite's integers
+ * are 64-bit).
+ */
+char *ipp_db_ddl(const struct ipp_db *db, const char *sql);
+
+/*
+ * A lock named by key for the life of the connection, across processes
+ * and, on PostgreSQL, machines (pg_try_advisory_lock): 1 when taken, 0
+ * when another connection holds it, or IPP_ESTORE.  SQLite stores lock
+ * files instead (the caller's flock); there this answers 1.
+ */
+int ipp_db_try_lock(struct ipp_db *db, int64_t key, char **errp);
+void ipp_db_unlock(struct ipp_db *db, int64_t key);
+
 /* Rows changed by the last statement; the id the last INSERT added. */
 int ipp_db_changes(struct ipp_db *db);
 int64_t ipp_db_last_id(struct ipp_db *db);
