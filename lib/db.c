@@ -11,6 +11,7 @@
 #include "db.h"
 #include "err.h"
 #include "pq_dl.h"
+#include "store_sqlite.h"
 #include "banned.h"
 
 #define BUSY_TIMEOUT_MS 15000
@@ -470,6 +471,24 @@ ipp_db_try_lock(struct ipp_db *db, int64_t key, char **errp)
 		    ipp_db_errmsg(db));
 	ipp_stmt_finalize(st);
 	return rc;
+}
+
+int
+ipp_db_lock_shared(struct ipp_db *db, int64_t key, char **errp)
+{
+	char sql[96];
+
+	if (db->kind == IPP_DB_SQLITE)
+		return IPP_OK;
+	snprintf(sql, sizeof(sql), "SELECT pg_advisory_lock_shared(%" PRId64
+	    ")", key);
+	return ipp_db_exec(db, sql, errp);
+}
+
+sqlite3 *
+ipp_db_sqlite(struct ipp_db *db)
+{
+	return db->lite;
 }
 
 void

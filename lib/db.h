@@ -133,6 +133,8 @@ char *ipp_db_ddl(const struct ipp_db *db, const char *sql);
  */
 int ipp_db_try_lock(struct ipp_db *db, int64_t key, char **errp);
 void ipp_db_unlock(struct ipp_db *db, int64_t key);
+/* The same lock taken shared, waiting up to the lock timeout. */
+int ipp_db_lock_shared(struct ipp_db *db, int64_t key, char **errp);
 
 /* Rows changed by the last statement; the id the last INSERT added. */
 int ipp_db_changes(struct ipp_db *db);

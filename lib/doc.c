@@ -402,18 +402,18 @@ ipp_doc_record(struct ipp_store *s, const struct ipp_doc *doc,
 	static const char sql[] = "INSERT INTO documents"
 	    " (sha256, mime, size, created_at) VALUES (?, ?, ?, ?)"
 	    " ON CONFLICT (sha256) DO NOTHING";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, doc->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, doc->mime, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, doc->size);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? IPP_OK :
+	ipp_stmt_bind_static(st, 1, doc->sha256);
+	ipp_stmt_bind_static(st, 2, doc->mime);
+	ipp_stmt_bind_int(st, 3, doc->size);
+	ipp_stmt_bind_static(st, 4, now);
+	rc = ipp_stmt_step(st) == IPP_STMT_DONE ? IPP_OK :
 	    ipp_store_fail(s, errp, "cannot record a document");
-	sqlite3_reset(st);
+	ipp_stmt_reset(st);
 	return rc;
 }
 
@@ -445,12 +445,12 @@ static int
 recorded(struct ipp_store *s, const char *sha256, int64_t *yes, char **errp)
 {
 	static const char sql[] = "SELECT 1 FROM documents WHERE sha256 = ?";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+	ipp_stmt_bind_static(st, 1, sha256);
 	return ipp_store_first_int(s, st, yes, "cannot read documents", errp);
 }
 

@@ -409,16 +409,14 @@ ipp_schema_latest(void)
 int
 ipp_schema_migrate(struct ipp_store *s, int from, char **errp)
 {
-	char pragma[64];
 	int v, rc;
 
 	for (v = from; v < ipp_schema_latest(); v++) {
-		if ((rc = ipp_store_exec(s, migrations[v].sql, errp)) != IPP_OK ||
+		if ((rc = ipp_store_exec_ddl(s, migrations[v].sql, errp)) !=
+		    IPP_OK ||
 		    (migrations[v].step != NULL &&
 		    (rc = migrations[v].step(s, errp)) != IPP_OK))
 			return ipp_error_prefix(errp, rc, "migration %d", v + 1);
 	}
-	snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d",
-	    ipp_schema_latest());
-	return ipp_store_exec(s, pragma, errp);
+	return ipp_store_set_version(s, ipp_schema_latest(), errp);
 }
