@@ -20,6 +20,7 @@
 #define PG_WRITE_LOCK "7000944640"
 #define PG_RETRIES 50
 #define BOOLOID 16
+#define TEXTOID 25
 
 struct ipp_db {
 	enum ipp_db_kind kind;
@@ -37,8 +38,10 @@ struct ipp_stmt {
 	sqlite3_stmt	*lite;		/* SQLite: the statement */
 	/* PostgreSQL: */
 	char		 name[24];	/* the server-side prepared statement */
-	int		 nparams;
-	const char	**values;	/* nparams bound values, NULL is NULL */
+	int		 nparams;	/* the caller's parameters */
+	int		 nsent;		/* with the aliases (see pg_sql) */
+	int		*alias;		/* parameter each alias repeats */
+	const char	**values;	/* nsent values, NULL is NULL */
 	char		**owned;	/* copies that values point into */
 	char		(*num)[24];	/* integers, as text */
 	int		 is_write;	/* INSERT, UPDATE or DELETE */
@@ -505,46 +508,84 @@ ipp_db_unlock(struct ipp_db *db, int64_t key)
 
 /* ---- statements ---- */
 
+/* 1 when the placeholder ending before p is tested for NULL. */
+static int
+null_test(const char *p)
+{
+	return strncmp(p, " IS NULL", 8) == 0 ||
+	    strncmp(p, " IS NOT NULL", 12) == 0;
+}
+
 /*
- * sql with each `?` outside quotes as $n, typed text where PostgreSQL
- * could not infer a type (`? IS NULL`, `? IS NOT NULL`); *n gets the
- * count.
+ * sql with each `?` outside quotes as $n and each `?NNN` (SQLite's
+ * numbered form) as $NNN; *n gets the count.  A placeholder tested for
+ * NULL (`? IS NULL`, the optional filters' idiom) gets a parameter of
+ * its own, typed text, carrying the same value: PostgreSQL gives one
+ * parameter one type, and the other uses of it decide that one (an id
+ * compared with an integer column is an integer).  (*alias)[k] is the
+ * parameter (0-based) whose value parameter *n + k + 1 repeats.
  */
 static char *
-pg_sql(const char *sql, int *n)
+pg_sql(const char *sql, int *n, int **alias, int *nalias)
 {
 	const char *p;
-	char *out, *o;
-	char quote = 0;
-	size_t size;
+	char *out = NULL, *o = NULL, *end;
+	char quote;
+	size_t size = 0;
+	long num;
+	int pass, k = 0, base = 0;
 
-	*n = 0;
-	/* "$65535::text" is 12 bytes for each 1-byte `?`. */
-	size = strlen(sql) * 12 + 1;
-	if ((out = malloc(size)) == NULL)
-		return NULL;
-	for (p = sql, o = out; *p != '\0'; p++) {
-		if (quote != 0) {
-			if (*p == quote)
-				quote = 0;
-			*o++ = *p;
-			continue;
+	*alias = NULL;
+	*nalias = 0;
+	/* Pass 0 counts; pass 1 writes, numbering aliases after the rest. */
+	for (pass = 0; pass < 2; pass++) {
+		*n = 0;
+		k = 0;
+		quote = 0;
+		o = out;
+		for (p = sql; *p != '\0'; p++) {
+			if (quote != 0 || *p != '?') {
+				if (quote != 0 && *p == quote)
+					quote = 0;
+				else if (quote == 0 && (*p == '\'' || *p == '"'))
+					quote = *p;
+				if (pass == 1)
+					*o++ = *p;
+				continue;
+			}
+			if (isdigit((unsigned char)p[1])) {
+				num = strtol(p + 1, &end, 10);
+				p = end - 1;
+			} else	/* SQLite: one more than the largest so far */
+				num = *n + 1;
+			if (num > *n)
+				*n = (int)num;
+			if (!null_test(p + 1)) {
+				if (pass == 1)
+					o += snprintf(o, size - (size_t)(o - out),
+					    "$%ld", num);
+				continue;
+			}
+			if (pass == 1) {
+				(*alias)[k] = (int)num - 1;
+				o += snprintf(o, size - (size_t)(o - out),
+				    "$%d::text", base + k + 1);
+			}
+			k++;
 		}
-		if (*p == '\'' || *p == '"') {
-			quote = *p;
-			*o++ = *p;
-			continue;
+		if (pass == 1)
+			break;
+		base = *n;
+		/* "$65535::text" is 12 bytes for each 1-byte `?`. */
+		size = strlen(sql) * 12 + 1;
+		if ((out = malloc(size)) == NULL ||
+		    (*alias = calloc((size_t)k + 1, sizeof(int))) == NULL) {
+			free(out);
+			return NULL;
 		}
-		if (*p != '?') {
-			*o++ = *p;
-			continue;
-		}
-		o += snprintf(o, size - (size_t)(o - out), "$%d", ++*n);
-		if (strncmp(p + 1, " IS NULL", 8) == 0 ||
-		    strncmp(p + 1, " IS NOT NULL", 12) == 0)
-			o += snprintf(o, size - (size_t)(o - out), "::text");
 	}
 	*o = '\0';
+	*nalias = k;
 	return out;
 }
 
@@ -558,34 +599,77 @@ is_write(const char *sql)
 	    strncasecmp(sql, "DELETE", 6) == 0;
 }
 
+/*
+ * The parameter PostgreSQL could not type (42P18 or 42P08, "could not
+ * determine data type of parameter $N"), or 0.
+ */
+static int
+pg_untyped(const struct ipp_db *db, const PGresult *res)
+{
+	const char *state, *m;
+
+	state = db->pq->resultErrorField(res, PG_DIAG_SQLSTATE);
+	m = db->pq->resultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	if (state == NULL || (strcmp(state, "42P18") != 0 &&
+	    strcmp(state, "42P08") != 0) || m == NULL ||
+	    strstr(m, "data type of parameter $") == NULL ||
+	    (m = strchr(m, '$')) == NULL)
+		return 0;
+	return atoi(m + 1);
+}
+
+/*
+ * Prepares the statement, letting the server infer each parameter's type
+ * from its use.  A parameter used only where no type follows (`? IS
+ * NULL`, a select list) is typed text and the statement prepared again:
+ * as in SQLite, a parameter is then compared as what it holds.
+ */
 static int
 pg_prepare(struct ipp_db *db, const char *sql, struct ipp_stmt *st,
     char **errp)
 {
 	PGresult *res;
+	Oid *types = NULL;
 	char *text;
-	int rc = IPP_OK;
+	int rc = IPP_OK, i;
 
-	if ((text = pg_sql(sql, &st->nparams)) == NULL)
+	if ((text = pg_sql(sql, &st->nparams, &st->alias, &i)) == NULL)
 		return ipp_error(errp, IPP_ESYS, "out of memory");
+	st->nsent = st->nparams + i;
 	snprintf(st->name, sizeof(st->name), "ipp_%u", ++db->nstmts);
 	st->is_write = is_write(sql);
-	if (st->nparams > 0 &&
-	    ((st->values = calloc((size_t)st->nparams,
+	if (st->nsent > 0 &&
+	    ((st->values = calloc((size_t)st->nsent,
 	    sizeof(*st->values))) == NULL ||
-	    (st->owned = calloc((size_t)st->nparams,
+	    (st->owned = calloc((size_t)st->nparams + 1,
 	    sizeof(*st->owned))) == NULL ||
-	    (st->num = calloc((size_t)st->nparams,
-	    sizeof(*st->num))) == NULL)) {
+	    (st->num = calloc((size_t)st->nparams + 1,
+	    sizeof(*st->num))) == NULL ||
+	    (types = calloc((size_t)st->nsent, sizeof(*types))) == NULL)) {
+		free(types);
 		free(text);
 		return ipp_error(errp, IPP_ESYS, "out of memory");
 	}
-	res = db->pq->prepare(db->pg, st->name, text, st->nparams, NULL);
-	if (db->pq->resultStatus(res) != PGRES_COMMAND_OK) {
+	for (i = st->nparams; i < st->nsent; i++)
+		types[i] = TEXTOID;
+	for (;;) {
+		res = db->pq->prepare(db->pg, st->name, text, st->nsent,
+		    types);
+		if (db->pq->resultStatus(res) == PGRES_COMMAND_OK)
+			break;
+		i = pg_untyped(db, res);
+		if (i >= 1 && i <= st->nsent && types[i - 1] == 0) {
+			types[i - 1] = TEXTOID;
+			db->pq->clear(res);
+			continue;
+		}
 		pg_note(db, res);
 		rc = ipp_error(errp, IPP_ESTORE, "%s", db->msg);
+		st->name[0] = '\0';	/* nothing to deallocate */
+		break;
 	}
 	db->pq->clear(res);
+	free(types);
 	free(text);
 	return rc;
 }
@@ -639,6 +723,7 @@ ipp_stmt_finalize(struct ipp_stmt *st)
 		}
 	}
 	free(st->values);
+	free(st->alias);
 	free(st->owned);
 	free(st->num);
 	free(st);
@@ -723,14 +808,16 @@ pg_run(struct ipp_stmt *st)
 	struct timespec pause = { 0, 2 * 1000 * 1000 };
 	PGresult *res;
 	ExecStatusType status;
-	int tries, in_tx, guard;
+	int tries, in_tx, guard, i;
 
 	in_tx = pq->transactionStatus(db->pg) == PQTRANS_INTRANS;
 	guard = in_tx && st->is_write;
+	for (i = st->nparams; i < st->nsent; i++)
+		st->values[i] = st->values[st->alias[i - st->nparams]];
 	for (tries = 0; ; tries++) {
 		if (guard && pg_simple(db, "SAVEPOINT ipp_stmt") != IPP_OK)
 			return IPP_ESTORE;
-		res = pq->execPrepared(db->pg, st->name, st->nparams,
+		res = pq->execPrepared(db->pg, st->name, st->nsent,
 		    st->values, NULL, NULL, 0);
 		status = pq->resultStatus(res);
 		if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {

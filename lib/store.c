@@ -223,6 +223,9 @@ open_pg(struct ipp_store *s, const char *name, int flags, char **errp)
 	s->pg = 1;
 	if ((rc = ipp_db_open_pg(&s->db, name, errp)) != IPP_OK)
 		return rc;
+	/* The outbox of the mail this machine delivers goes there. */
+	if ((rc = make_dirs(s->dir, errp)) != IPP_OK)
+		return rc;
 	if ((rc = read_version(s, &version, errp)) != IPP_OK)
 		return rc;
 	if (version == 0 && !(flags & IPP_STORE_CREATE))

@@ -9,6 +9,12 @@
 #
 # Commands run with $IPP_BIN first in PATH.  Set IPP_KEEP_TMP=1 to keep
 # the temporary directory of a failing run for a look.
+#
+# With IPP_TEST_STORE=postgresql (and IPP_TEST_PG, a cluster from
+# tests/pg.sh) the store is a PostgreSQL database of the test's own,
+# created here and dropped at the end; `dump` and `sql` look at it with
+# pg_dump and psql, and a test that must look at SQLite's files says so
+# with sqlite_only REASON (a TAP skip).
 
 set -u
 
@@ -72,6 +78,59 @@ export HOME XDG_STATE_HOME IPP_DB IPP_NOW LC_ALL
 mkdir -p "$HOME"
 store=$tmp/store
 outbox=$store/outbox
+
+# ---- the database: SQLite (the default) or PostgreSQL ----
+
+if [ "${IPP_TEST_STORE:-sqlite}" = postgresql ]; then
+	if [ -z "${IPP_TEST_PG:-}" ]; then
+		echo "Bail out! IPP_TEST_STORE=postgresql without IPP_TEST_PG:" \
+		    "run under tests/pg.sh"
+		exit 1
+	fi
+	: "${PG_BINDIR:=$(ls -d /usr/lib/postgresql/*/bin | tail -1)}"
+	_pg_db=e2e_$$_$(basename "$0" .t | tr -c 'a-z0-9\n' _)
+	"$PG_BINDIR/psql" -qAtX "$IPP_TEST_PG" -c "CREATE DATABASE $_pg_db" \
+	    >/dev/null || { echo "Bail out! cannot create $_pg_db"; exit 1; }
+	at_exit '"$PG_BINDIR/psql" -qAtX "$IPP_TEST_PG" -c \
+	    "DROP DATABASE IF EXISTS $_pg_db WITH (FORCE)" >/dev/null 2>&1'
+	# The last dbname in a connection string wins.
+	IPP_DB="$IPP_TEST_PG dbname=$_pg_db"
+	# The tests' own queries (sql) use SQLite's group_concat: the same
+	# aggregate here, for them only (the tools never call it).
+	"$PG_BINDIR/psql" -qAtX "$IPP_DB" >/dev/null <<-'EOF' ||
+	CREATE FUNCTION group_concat_step(a text, v anyelement, sep text)
+	RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN v IS NULL
+	THEN a WHEN a IS NULL THEN v::text ELSE a || sep || v::text END $$;
+	CREATE AGGREGATE group_concat(anyelement, text)
+	(SFUNC = group_concat_step, STYPE = text);
+	CREATE FUNCTION group_concat_step(a text, v anyelement)
+	RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN v IS NULL
+	THEN a WHEN a IS NULL THEN v::text ELSE a || ',' || v::text END $$;
+	CREATE AGGREGATE group_concat(anyelement)
+	(SFUNC = group_concat_step, STYPE = text);
+	EOF
+	    { echo "Bail out! cannot set up $_pg_db"; exit 1; }
+	# This machine's files of a PostgreSQL store (the outbox) are in
+	# its data directory, the same for every user of the test.
+	XDG_DATA_HOME=$tmp/data
+	store=$XDG_DATA_HOME/ipp
+	outbox=$store/outbox
+	export IPP_DB XDG_DATA_HOME
+fi
+
+# on_pg: true when the store is PostgreSQL.
+on_pg() {
+	[ "${IPP_TEST_STORE:-sqlite}" = postgresql ]
+}
+
+# sqlite_only REASON: the whole test is about SQLite's store (its file,
+# its directory); on PostgreSQL it is skipped, giving REASON.
+sqlite_only() {
+	if on_pg; then
+		echo "1..0 # SKIP SQLite only: $1"
+		exit 0
+	fi
+}
 
 # A password long enough for A4; tests feed it with printf.
 PW='correct horse battery'
@@ -231,7 +290,14 @@ now_add() {
 
 # The logical content of the store, for "nothing was written" checks.
 dump() {
-	sqlite3 "$IPP_DB" .dump
+	if on_pg; then
+		# Sequences move on a rolled-back insert: not content.
+		"$PG_BINDIR/pg_dump" --data-only --no-owner "$IPP_DB" |
+		    grep -v -e '^SELECT pg_catalog.setval' -e '^--' -e '^.restrict' \
+		    -e '^.unrestrict'
+	else
+		sqlite3 "$IPP_DB" .dump
+	fi
 }
 
 # snapshot, then unchanged DESC: the dump is byte-for-byte the same.
@@ -251,7 +317,11 @@ unchanged() {
 
 # sql QUERY: one query's output, for checks the commands do not show.
 sql() {
-	sqlite3 "$IPP_DB" "$1"
+	if on_pg; then
+		"$PG_BINDIR/psql" -qAtX -F '|' "$IPP_DB" -c "$1"
+	else
+		sqlite3 "$IPP_DB" "$1"
+	fi
 }
 
 # ---- TSV ----

@@ -199,6 +199,16 @@ test_rows(void **state)
 	assert_int_equal(ipp_stmt_int(st, 0), id);
 	assert_int_equal(ipp_stmt_step(st), IPP_STMT_DONE);
 	ipp_stmt_finalize(st);
+	/* SQLite's numbered form, used twice, then a `?` after it. */
+	st = prepare(fx->db, "SELECT name FROM t WHERE (?1 IS NULL OR"
+	    " name = ?1) AND n < ? ORDER BY id");
+	assert_int_equal(ipp_stmt_params(st), 2);
+	ipp_stmt_bind_text(st, 1, "b?");
+	ipp_stmt_bind_int(st, 2, 10);
+	assert_int_equal(ipp_stmt_step(st), IPP_STMT_ROW);
+	assert_string_equal(ipp_stmt_text(st, 0), "b?");
+	assert_int_equal(ipp_stmt_step(st), IPP_STMT_DONE);
+	ipp_stmt_finalize(st);
 }
 
 /*
