@@ -799,6 +799,90 @@ ipp_stmt_bind_null(struct ipp_stmt *st, int i)
 	ipp_stmt_bind_static(st, i, NULL);
 }
 
+/*
+ * Runs a write inside a transaction under a savepoint, in one round trip
+ * (a pipeline: SAVEPOINT, the statement, RELEASE, then sync).  On a
+ * failure the savepoint is rolled back, so that the transaction carries
+ * on as SQLite's does.  *resp gets the statement's result.
+ */
+static int
+pg_guarded(struct ipp_stmt *st, PGresult **resp)
+{
+	struct ipp_db *db = st->db;
+	const struct ipp_pq *pq = db->pq;
+	PGresult *r, *res = NULL;
+	ExecStatusType status;
+	int n = 0, failed = 0, sent, nulls;
+
+	*resp = NULL;
+	sent = pq->enterPipelineMode(db->pg) &&
+	    pq->sendQueryParams(db->pg, "SAVEPOINT ipp_stmt", 0, NULL, NULL,
+	    NULL, NULL, 0) &&
+	    pq->sendQueryPrepared(db->pg, st->name, st->nsent, st->values,
+	    NULL, NULL, 0) &&
+	    pq->sendQueryParams(db->pg, "RELEASE SAVEPOINT ipp_stmt", 0, NULL,
+	    NULL, NULL, NULL, 0) &&
+	    pq->pipelineSync(db->pg);
+	if (!sent) {
+		pg_note(db, NULL);
+		pq->exitPipelineMode(db->pg);
+		return IPP_ESTORE;
+	}
+	/*
+	 * Three results, each followed by NULL, then the sync's; NULL twice
+	 * in a row is a connection gone.
+	 */
+	for (nulls = 0; nulls < 2; ) {
+		if ((r = pq->getResult(db->pg)) == NULL) {
+			nulls++;
+			continue;
+		}
+		nulls = 0;
+		status = pq->resultStatus(r);
+		if (status == PGRES_PIPELINE_SYNC) {
+			pq->clear(r);
+			break;
+		}
+		if (n == 1)
+			res = r;	/* the statement's */
+		else {
+			if (status != PGRES_COMMAND_OK &&
+			    status != PGRES_PIPELINE_ABORTED && !failed) {
+				pg_note(db, r);
+				failed = 1;
+			}
+			pq->clear(r);
+		}
+		n++;
+	}
+	pq->exitPipelineMode(db->pg);
+	status = res != NULL ? pq->resultStatus(res) : PGRES_FATAL_ERROR;
+	if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+		if (failed) {
+			pq->clear(res);
+			return IPP_ESTORE;
+		}
+		*resp = res;
+		return IPP_OK;
+	}
+	if (res != NULL)
+		pg_note(db, res);
+	pq->clear(res);
+	if (pq->transactionStatus(db->pg) == PQTRANS_INERROR) {
+		/* Keeps the failure's text over the rollback's. */
+		char *msg = db->msg;
+		enum ipp_db_errkind kind = db->errkind;
+
+		db->msg = NULL;
+		pg_simple(db, "ROLLBACK TO SAVEPOINT ipp_stmt;"
+		    " RELEASE SAVEPOINT ipp_stmt");
+		free(db->msg);
+		db->msg = msg;
+		db->errkind = kind;
+	}
+	return IPP_ESTORE;
+}
+
 /* Runs a PostgreSQL statement: its rows, or its count of changes. */
 static int
 pg_run(struct ipp_stmt *st)
@@ -808,54 +892,42 @@ pg_run(struct ipp_stmt *st)
 	struct timespec pause = { 0, 2 * 1000 * 1000 };
 	PGresult *res;
 	ExecStatusType status;
-	int tries, in_tx, guard, i;
+	int tries, in_tx, i;
 
-	in_tx = pq->transactionStatus(db->pg) == PQTRANS_INTRANS;
-	guard = in_tx && st->is_write;
 	for (i = st->nparams; i < st->nsent; i++)
 		st->values[i] = st->values[st->alias[i - st->nparams]];
-	for (tries = 0; ; tries++) {
-		if (guard && pg_simple(db, "SAVEPOINT ipp_stmt") != IPP_OK)
+	in_tx = pq->transactionStatus(db->pg) == PQTRANS_INTRANS;
+	if (in_tx && st->is_write) {
+		if (pg_guarded(st, &res) != IPP_OK)
 			return IPP_ESTORE;
-		res = pq->execPrepared(db->pg, st->name, st->nsent,
-		    st->values, NULL, NULL, 0);
 		status = pq->resultStatus(res);
-		if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-			db->changes = atoi(pq->cmdTuples(res));
-			if (guard && pg_simple(db,
-			    "RELEASE SAVEPOINT ipp_stmt") != IPP_OK) {
+	} else {
+		for (tries = 0; ; tries++) {
+			res = pq->execPrepared(db->pg, st->name, st->nsent,
+			    st->values, NULL, NULL, 0);
+			status = pq->resultStatus(res);
+			if (status == PGRES_COMMAND_OK ||
+			    status == PGRES_TUPLES_OK)
+				break;
+			pg_note(db, res);
+			/* A conflict outside a transaction: run it again. */
+			if (!in_tx && tries < PG_RETRIES &&
+			    pg_retryable(res, pq)) {
 				pq->clear(res);
-				return IPP_ESTORE;
+				nanosleep(&pause, NULL);
+				continue;
 			}
-			if (status == PGRES_TUPLES_OK) {
-				st->res = res;
-				st->nrows = pq->ntuples(res);
-			} else
-				pq->clear(res);
-			return IPP_OK;
-		}
-		pg_note(db, res);
-		if (guard) {
-			/* Keeps the failure's text over the rollback's. */
-			char *msg = db->msg;
-			enum ipp_db_errkind kind = db->errkind;
-
-			db->msg = NULL;
-			pg_simple(db, "ROLLBACK TO SAVEPOINT ipp_stmt;"
-			    " RELEASE SAVEPOINT ipp_stmt");
-			free(db->msg);
-			db->msg = msg;
-			db->errkind = kind;
-		}
-		/* A conflict outside a transaction: run it again. */
-		if (!in_tx && tries < PG_RETRIES && pg_retryable(res, pq)) {
 			pq->clear(res);
-			nanosleep(&pause, NULL);
-			continue;
+			return IPP_ESTORE;
 		}
-		pq->clear(res);
-		return IPP_ESTORE;
 	}
+	db->changes = atoi(pq->cmdTuples(res));
+	if (status == PGRES_TUPLES_OK) {
+		st->res = res;
+		st->nrows = pq->ntuples(res);
+	} else
+		pq->clear(res);
+	return IPP_OK;
 }
 
 int

@@ -38,6 +38,11 @@ static const struct {
 	{ "PQputCopyEnd", offsetof(struct ipp_pq, putCopyEnd) },
 	{ "PQgetResult", offsetof(struct ipp_pq, getResult) },
 	{ "PQlibVersion", offsetof(struct ipp_pq, libVersion) },
+	{ "PQsendQueryParams", offsetof(struct ipp_pq, sendQueryParams) },
+	{ "PQsendQueryPrepared", offsetof(struct ipp_pq, sendQueryPrepared) },
+	{ "PQenterPipelineMode", offsetof(struct ipp_pq, enterPipelineMode) },
+	{ "PQexitPipelineMode", offsetof(struct ipp_pq, exitPipelineMode) },
+	{ "PQpipelineSync", offsetof(struct ipp_pq, pipelineSync) },
 };
 
 static void *handle;		/* from dlopen, NULL until loaded */

@@ -44,6 +44,11 @@ struct ipp_pq {
 	IPP_PQ_FN(PQputCopyEnd)		putCopyEnd;
 	IPP_PQ_FN(PQgetResult)		getResult;
 	IPP_PQ_FN(PQlibVersion)		libVersion;
+	IPP_PQ_FN(PQsendQueryParams)	sendQueryParams;
+	IPP_PQ_FN(PQsendQueryPrepared)	sendQueryPrepared;
+	IPP_PQ_FN(PQenterPipelineMode)	enterPipelineMode;
+	IPP_PQ_FN(PQexitPipelineMode)	exitPipelineMode;
+	IPP_PQ_FN(PQpipelineSync)	pipelineSync;
 };
 
 /*

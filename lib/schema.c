@@ -398,6 +398,16 @@ static const struct migration migrations[] = {
 	{ "INSERT INTO settings VALUES"
 	" ('supplement_max_chars', '2000', 'integer', 1, 100000,"
 	"  'C7: characters of supplementary reasons at most');", NULL },
+
+	/*
+	 * 9: a team store on PostgreSQL keeps the documents' content in
+	 * the database (D1), by the same address, so that every machine of
+	 * the team sees it; a SQLite store keeps it in docs/ and leaves
+	 * this table empty.
+	 */
+	{ "CREATE TABLE document_contents ("
+	"  sha256 TEXT PRIMARY KEY,"
+	"  content BYTEA NOT NULL);", NULL },
 };
 
 int

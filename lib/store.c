@@ -288,6 +288,22 @@ ipp_store_open(struct ipp_store **sp, const char *path, int flags,
 	return IPP_OK;
 }
 
+int
+ipp_store_exists(const char *path)
+{
+	struct ipp_db *db;
+	int version = 0;
+
+	if (!ipp_db_is_pg(path))
+		return access(path, F_OK) == 0;
+	if (ipp_db_open_pg(&db, path, NULL) != IPP_OK)
+		return 0;
+	if (ipp_db_schema_version(db, &version, NULL) != IPP_OK)
+		version = 0;
+	ipp_db_close(db);
+	return version > 0;
+}
+
 void
 ipp_store_close(struct ipp_store *s)
 {
@@ -602,6 +618,38 @@ int64_t
 ipp_store_last_id(struct ipp_store *s)
 {
 	return ipp_db_last_id(s->db);
+}
+
+int
+ipp_store_put_content(struct ipp_store *s, const char *sha256,
+    const unsigned char *buf, size_t len, char **errp)
+{
+	/* Parameters travel as text: the content as hex, decoded there. */
+	static const char sql[] = "INSERT INTO document_contents"
+	    " (sha256, content) VALUES (?, decode(?, 'hex'))"
+	    " ON CONFLICT (sha256) DO NOTHING";
+	static const char digits[] = "0123456789abcdef";
+	struct ipp_stmt *st;
+	char *hex;
+	size_t i;
+	int rc;
+
+	if ((hex = malloc(len * 2 + 1)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	for (i = 0; i < len; i++) {
+		hex[2 * i] = digits[buf[i] >> 4];
+		hex[2 * i + 1] = digits[buf[i] & 0xf];
+	}
+	hex[2 * len] = '\0';
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) == IPP_OK) {
+		ipp_stmt_bind_static(st, 1, sha256);
+		ipp_stmt_bind_static(st, 2, hex);
+		rc = ipp_stmt_step(st) == IPP_STMT_DONE ? IPP_OK :
+		    ipp_store_fail(s, errp, "cannot store a document");
+		ipp_stmt_reset(st);
+	}
+	free(hex);
+	return rc;
 }
 
 sqlite3 *

@@ -51,6 +51,12 @@ int ipp_store_open(struct ipp_store **sp, const char *path, int flags,
  */
 void ipp_store_close(struct ipp_store *s);
 
+/*
+ * 1 when there is a store at path: the SQLite file exists, or the
+ * PostgreSQL database can be reached and has the store's schema.
+ */
+int ipp_store_exists(const char *path);
+
 struct ipp_db *ipp_store_db(struct ipp_store *s);
 /* 1 when the store is PostgreSQL (documents in the database). */
 int ipp_store_is_pg(const struct ipp_store *s);
@@ -168,6 +174,13 @@ const char *ipp_store_errmsg(struct ipp_store *s);
 
 /* Text of column i of the current row, strdup'd (NULL stays NULL). */
 char *ipp_store_column_dup(struct ipp_stmt *st, int i);
+
+/*
+ * PostgreSQL: the content of a document, kept once by its address in
+ * document_contents (D1); outside a transaction it commits at once.
+ */
+int ipp_store_put_content(struct ipp_store *s, const char *sha256,
+    const unsigned char *buf, size_t len, char **errp);
 
 /* Migrations: the highest version, and applying them (schema.c). */
 int ipp_schema_latest(void);

@@ -115,7 +115,7 @@ is "$(sql "SELECT count(*) FROM ipr_documents WHERE sha256 = '$(sha "$tmp/work/p
     "the decoy is not taken"
 is "$(sql "SELECT count(*) FROM documents WHERE sha256 = '$CERT'")" 1 \
     "the shared certificate has one documents row (D1)"
-is "$(find "$store/docs" -type f -name "$CERT" | wc -l)" 1 \
+is "$(doc_files "$CERT" | tr -d ' ')" 1 \
     "and one file under docs/ (D1)"
 try as alice ipp-ipr show photos
 is "$(printf '%s\n' "$out" | show_field document.statement)" \

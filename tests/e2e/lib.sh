@@ -123,6 +123,23 @@ on_pg() {
 	[ "${IPP_TEST_STORE:-sqlite}" = postgresql ]
 }
 
+# skip DESC REASON: a test that does not apply to this store, as a TAP
+# skip (it counts as run).
+skip() {
+	_tests=$((_tests + 1))
+	echo "ok $_tests - $1 # skip $2"
+}
+
+# int_of EXPR: SQL for EXPR (text) as an integer, SQLite's CAST on both
+# stores (text that is not a number is 0; PostgreSQL's CAST would fail).
+int_of() {
+	if on_pg; then
+		echo "(CASE WHEN $1 ~ '^[0-9]+\$' THEN CAST($1 AS BIGINT) ELSE 0 END)"
+	else
+		echo "CAST($1 AS INTEGER)"
+	fi
+}
+
 # sqlite_only REASON: the whole test is about SQLite's store (its file,
 # its directory); on PostgreSQL it is skipped, giving REASON.
 sqlite_only() {
@@ -292,7 +309,8 @@ now_add() {
 dump() {
 	if on_pg; then
 		# Sequences move on a rolled-back insert: not content.
-		"$PG_BINDIR/pg_dump" --data-only --no-owner "$IPP_DB" |
+		"$PG_BINDIR/pg_dump" --data-only --no-owner \
+		    --exclude-table-data=document_contents "$IPP_DB" |
 		    grep -v -e '^SELECT pg_catalog.setval' -e '^--' -e '^.restrict' \
 		    -e '^.unrestrict'
 	else
@@ -318,7 +336,9 @@ unchanged() {
 # sql QUERY: one query's output, for checks the commands do not show.
 sql() {
 	if on_pg; then
-		"$PG_BINDIR/psql" -qAtX -F '|' "$IPP_DB" -c "$1"
+		# Booleans as SQLite prints them: 1 and 0.
+		"$PG_BINDIR/psql" -qAtX -F '|' "$IPP_DB" -c "$1" |
+		    sed -e 's/^t$/1/' -e 's/^f$/0/'
 	else
 		sqlite3 "$IPP_DB" "$1"
 	fi
@@ -454,6 +474,29 @@ make_png() {
 # make_jpeg FILE: the start of a JFIF file.
 make_jpeg() {
 	printf '\377\330\377\340\0\020JFIF\0\1\1\0\0\1\0\1\0\0\377\331' >"$1"
+}
+
+# doc_stored FILE SHA256: the store keeps FILE's content at SHA256 (D1):
+# docs/XX/SHA256 beside a SQLite store, document_contents in PostgreSQL.
+doc_stored() {
+	if on_pg; then
+		[ "$(sql "SELECT encode(content, 'hex') FROM document_contents
+		    WHERE sha256 = '$2'")" = "$(od -An -v -tx1 "$1" |
+		    tr -d ' \n')" ]
+	else
+		cmp -s "$1" "$store/docs/$(echo "$2" | cut -c 1-2)/$2"
+	fi
+}
+
+# doc_files [GLOB]: how many document contents the store keeps (named
+# GLOB): files under docs/, or rows of document_contents.
+doc_files() {
+	if on_pg; then
+		sql "SELECT count(*) FROM document_contents WHERE sha256 LIKE
+		    '$(printf '%s' "${1:-*}" | tr '*' '%')'"
+	else
+		find "$store/docs" -type f ${1:+-name "$1"} 2>/dev/null | wc -l
+	fi
 }
 
 # mime FILE: the type libmagic gives it.
