@@ -52,7 +52,7 @@ BINS = $(addprefix $(BUILD)/bin/,$(CMDS))
 UNIT_BINS = $(addprefix $(BUILD)/unit/,$(UNITS))
 HELPER_BINS = $(addprefix $(BUILD)/helpers/,$(HELPERS))
 
-.PHONY: all deps check test unit e2e sanitize lint docs-test build-test demo \
+.PHONY: all deps check test unit e2e e2e-pg sanitize lint docs-test build-test demo \
 	bench install clean \
 	fuzz fuzz-replay
 .SUFFIXES:
@@ -154,6 +154,7 @@ $(BUILD)/helpers/%: tests/helpers/%.c tests/helpers/listen.h \
 # ASan+UBSan with leak detection, and the man pages linted and complete.
 check: deps
 	$(MAKE) test
+	$(MAKE) e2e-pg
 	$(MAKE) lint docs-test build-test
 	$(MAKE) sanitize
 	@echo "check: all passed"
@@ -167,6 +168,13 @@ unit: $(BUILD)/.tests-ok $(UNIT_BINS) $(BINS) $(HELPER_BINS)
 e2e: $(BUILD)/.tests-ok $(BINS) $(HELPER_BINS)
 	IPP_BIN=$(abspath $(BUILD))/bin IPP_HELPERS=$(abspath $(BUILD))/helpers \
 		prove -j2 tests/e2e/*.t
+
+# The same suite on a team store: a throw-away PostgreSQL cluster
+# (tests/pg.sh), a database per test file, removed however it ends.
+e2e-pg: $(BUILD)/.tests-ok $(BINS) $(HELPER_BINS) $(BUILD)/unit/test_db
+	IPP_BIN=$(abspath $(BUILD))/bin IPP_HELPERS=$(abspath $(BUILD))/helpers \
+		sh tests/pg.sh sh -c '$(BUILD)/unit/test_db && \
+		IPP_TEST_STORE=postgresql prove -j2 tests/e2e/*.t'
 
 sanitize:
 	$(MAKE) BUILD=$(SAN_BUILD) CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
