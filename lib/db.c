@@ -477,6 +477,18 @@ ipp_db_try_lock(struct ipp_db *db, int64_t key, char **errp)
 }
 
 int
+ipp_db_lock(struct ipp_db *db, int64_t key, char **errp)
+{
+	char sql[96];
+
+	if (db->kind == IPP_DB_SQLITE)
+		return IPP_OK;
+	snprintf(sql, sizeof(sql), "SELECT pg_advisory_lock(%" PRId64 ")",
+	    key);
+	return ipp_db_exec(db, sql, errp);
+}
+
+int
 ipp_db_lock_shared(struct ipp_db *db, int64_t key, char **errp)
 {
 	char sql[96];

@@ -133,6 +133,8 @@ char *ipp_db_ddl(const struct ipp_db *db, const char *sql);
  */
 int ipp_db_try_lock(struct ipp_db *db, int64_t key, char **errp);
 void ipp_db_unlock(struct ipp_db *db, int64_t key);
+/* The same lock, waiting up to the lock timeout (IPP_OK or IPP_ESTORE). */
+int ipp_db_lock(struct ipp_db *db, int64_t key, char **errp);
 /* The same lock taken shared, waiting up to the lock timeout. */
 int ipp_db_lock_shared(struct ipp_db *db, int64_t key, char **errp);
 

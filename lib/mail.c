@@ -957,8 +957,9 @@ own_queued(struct ipp_store *s, int *queued, char **errp)
 }
 
 /*
- * Delivers the whole queue under an exclusive lock on outbox/, so that
- * concurrent runs never file or send one message twice.  all: report any
+ * Delivers the whole queue under an exclusive lock on outbox/ (and, on a
+ * team store, the store's delivery lock), so that concurrent runs never
+ * file or send one message twice.  all: report any
  * failure; else only those of messages this process queued.
  */
 static int
@@ -969,7 +970,7 @@ deliver(struct ipp_store *s, int all, char **errp)
 	struct run r;
 	int64_t after = 0;
 	size_t n, i;
-	int fd = -1, rc, queued = 0;
+	int fd = -1, rc, queued = 0, locked = 0;
 
 	memset(&r, 0, sizeof(r));
 	r.url = url != NULL && *url != '\0' ? url : NULL;
@@ -985,6 +986,10 @@ deliver(struct ipp_store *s, int all, char **errp)
 		    r.o.dir, strerror(errno));
 		goto out;
 	}
+	/* A team store: one machine delivers at a time. */
+	if ((rc = ipp_store_lock_delivery(s, errp)) != IPP_OK)
+		goto out;
+	locked = 1;
 	for (;;) {
 		if ((rc = batch_read(s, after, p, &n, errp)) != IPP_OK)
 			goto out;
@@ -1017,6 +1022,8 @@ deliver(struct ipp_store *s, int all, char **errp)
 			    "mail was not delivered");
 	}
 out:
+	if (locked)
+		ipp_store_unlock_delivery(s);
 	if (fd >= 0)
 		close(fd);	/* releases the lock */
 	if (r.smtp_open)

@@ -22,6 +22,7 @@
 #define STMT_CACHE 64
 /* The documents' lock on PostgreSQL (an advisory lock, see db.h). */
 #define PG_DOCS_LOCK 7000944641LL
+#define PG_MAIL_LOCK 7000944642LL
 
 struct cached_stmt {
 	const char	*sql;		/* key: the literal's address */
@@ -408,6 +409,24 @@ ipp_store_lock_docs(struct ipp_store *s, char **errp)
 	}
 	s->docs_mode = LOCK_SH;
 	return IPP_OK;
+}
+
+int
+ipp_store_lock_delivery(struct ipp_store *s, char **errp)
+{
+	if (!s->pg)
+		return IPP_OK;
+	if (ipp_db_lock(s->db, PG_MAIL_LOCK, NULL) != IPP_OK)
+		return ipp_store_fail(s, errp, "another machine is delivering "
+		    "the mail: try again later");
+	return IPP_OK;
+}
+
+void
+ipp_store_unlock_delivery(struct ipp_store *s)
+{
+	if (s->pg)
+		ipp_db_unlock(s->db, PG_MAIL_LOCK);
 }
 
 int

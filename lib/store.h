@@ -81,6 +81,15 @@ int ipp_store_version(struct ipp_store *s);
  * it, 0 when another process holds it.  Both create docs/ when missing.
  */
 int ipp_store_lock_docs(struct ipp_store *s, char **errp);
+
+/*
+ * The mail delivery run's lock across the machines of a team store (an
+ * advisory lock on PostgreSQL, waiting up to 15 s), so that no two
+ * deliver one message; on SQLite the outbox's own lock does that and
+ * this does nothing.
+ */
+int ipp_store_lock_delivery(struct ipp_store *s, char **errp);
+void ipp_store_unlock_delivery(struct ipp_store *s);
 int ipp_store_try_lock_docs_exclusive(struct ipp_store *s, char **errp);
 
 /*
