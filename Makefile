@@ -8,7 +8,7 @@ SAN_BUILD ?= $(BUILD)-san
 
 DEB_PACKAGES = build-essential libsqlite3-dev libcurl4-openssl-dev libcsv-dev \
 	libcmocka-dev libsodium-dev libmagic-dev libmagic-mgc pkg-config mandoc \
-	sqlite3 openssl perl curl libssl-dev clang libclang-rt-dev \
+	sqlite3 openssl perl curl libssl-dev clang libclang-rt-dev chromium \
 	postgresql libpq-dev
 
 PKG_CONFIG ?= pkg-config
@@ -42,19 +42,23 @@ CMD_SRC = $(sort $(wildcard cmd/ipp-*.c))
 CMDS = $(patsubst cmd/%.c,%,$(CMD_SRC))
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 UNITS = $(patsubst tests/unit/%.c,%,$(UNIT_SRC))
-HELPER_SRC = $(sort $(wildcard tests/helpers/*.c))
+# The LD_PRELOAD shims of make torture (shim_*.c) are shared objects,
+# built only by the torture targets.
+SHIM_SRC = $(sort $(wildcard tests/helpers/shim_*.c))
+HELPER_SRC = $(sort $(filter-out $(SHIM_SRC),$(wildcard tests/helpers/*.c)))
 HELPERS = $(patsubst tests/helpers/%.c,%,$(HELPER_SRC))
 MAN = $(sort $(wildcard man/*.[1-8]))
 
 LIB_OBJ = $(patsubst lib/%.c,$(BUILD)/obj/lib/%.o,$(LIB_SRC)) \
-	$(BUILD)/obj/gen/reasons_tsv.o
+	$(BUILD)/obj/gen/reasons_tsv.o $(BUILD)/obj/gen/declaration_txt.o
 BINS = $(addprefix $(BUILD)/bin/,$(CMDS))
 UNIT_BINS = $(addprefix $(BUILD)/unit/,$(UNITS))
 HELPER_BINS = $(addprefix $(BUILD)/helpers/,$(HELPERS))
+SHIMS = $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%.so,$(SHIM_SRC))
 
 .PHONY: all deps check test unit e2e e2e-pg sanitize lint docs-test build-test demo \
 	bench install clean \
-	fuzz fuzz-replay
+	fuzz fuzz-replay torture torture-check
 .SUFFIXES:
 
 # The tools; the test helpers are built by the targets that use them.
@@ -112,6 +116,16 @@ $(BUILD)/gen/reasons_tsv.c: lib/reasons.tsv
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	  echo ';'; } > $@
 
+# The Good Faith declaration ships as data too (G3), its version on its
+# first line: lib/declaration.txt becomes a string.
+$(BUILD)/gen/declaration_txt.c: lib/declaration.txt
+	@mkdir -p $(@D)
+	{ echo '/* Generated from lib/declaration.txt by make: do not edit. */'; \
+	  echo '#include "member.h"'; \
+	  echo 'const char ipp_declaration_txt[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@
+
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(LIB_HDR) | $(BUILD)/.tools-ok
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -144,6 +158,13 @@ $(BUILD)/helpers/testhttpd: tests/helpers/testhttpd.c tests/helpers/listen.h \
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) -lssl -lcrypto -lpthread
 
+# The shims go into the real binaries with LD_PRELOAD, the sanitize
+# build's too: never built with the sanitizers (CFLAGS), always -fPIC.
+SHIM_FLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -fPIC -shared $(PKG_CFLAGS)
+$(BUILD)/helpers/shim_%.so: tests/helpers/shim_%.c | $(BUILD)/.tests-ok
+	@mkdir -p $(@D)
+	$(CC) $(SHIM_FLAGS) -o $@ $< $(PKG_LIBS) -ldl
+
 # Every helper is rebuilt when listen.h (the servers' socket) changes.
 $(BUILD)/helpers/%: tests/helpers/%.c tests/helpers/listen.h \
     $(BUILD)/lib/libipp.a $(LIB_HDR) | $(BUILD)/.tests-ok
@@ -157,6 +178,7 @@ check: deps
 	$(MAKE) e2e-pg
 	$(MAKE) lint docs-test build-test
 	$(MAKE) sanitize
+	$(MAKE) torture-check
 	@echo "check: all passed"
 
 test: unit e2e fuzz-replay
@@ -210,29 +232,70 @@ install: $(BINS)
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD)
 
-# The URL parser under libFuzzer (issue 4): clang with ASan and UBSan,
-# the URL module's sources only, FUZZ_SECONDS on a copy of the seed corpus
-# (what it finds stays in $(BUILD)/fuzz; crashes as crash-* files there).
+# The fuzz targets under libFuzzer (issues 4 and 12): the URL parser,
+# the TSV reader and writer, the CSV import reader and the business-day
+# calendar, each built with clang, ASan and UBSan; `make fuzz` runs each
+# for FUZZ_SECONDS on a copy of its seed corpus tests/fuzz/corpus/NAME
+# (what it finds stays in $(BUILD)/fuzz; crashes as NAME-crash-* files
+# there), through tests/torture/fuzz.sh.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = url tsv csv calendar
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_URL_SRC = lib/url.c lib/curl_dl.c lib/err.c
+FUZZ_BINS = $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 
-fuzz: $(BUILD)/fuzz/fuzz_url
-	rm -rf $(BUILD)/fuzz/corpus-url
-	mkdir -p $(BUILD)/fuzz/corpus-url
-	cp tests/fuzz/corpus/url/* $(BUILD)/fuzz/corpus-url/
-	$(BUILD)/fuzz/fuzz_url -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-		-timeout=10 -dict=tests/fuzz/url.dict \
-		-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus-url
+fuzz: $(FUZZ_BINS)
+	sh tests/torture/fuzz.sh $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 $(BUILD)/fuzz/fuzz_url: tests/fuzz/fuzz_url.c $(FUZZ_URL_SRC) $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE $(WARN) $(FUZZ_FLAGS) -Ilib \
 		$(PKG_CFLAGS) -o $@ tests/fuzz/fuzz_url.c $(FUZZ_URL_SRC) -ldl
 
-# The seed corpus through the fuzz target's entry point, without clang:
-# part of `test`, so make check runs it plain and under sanitize.
-fuzz-replay: $(BUILD)/helpers/fuzzreplay_url
-	$(BUILD)/helpers/fuzzreplay_url tests/fuzz/corpus/url
+# The other targets link the whole library (the calendar reads settings).
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(LIB_HDR) \
+    $(BUILD)/gen/reasons_tsv.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE $(WARN) $(FUZZ_FLAGS) -Ilib \
+		$(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(BUILD)/gen/reasons_tsv.c \
+		$(LDLIBS_ALL)
+
+# The seed corpora through the fuzz targets' entry points, without clang:
+# part of `test`, so make check runs them plain and under sanitize.
+FUZZ_REPLAYS = $(addprefix $(BUILD)/helpers/fuzzreplay_,$(FUZZ_TARGETS))
+fuzz-replay: $(FUZZ_REPLAYS)
+	for t in $(FUZZ_TARGETS); do \
+		$(BUILD)/helpers/fuzzreplay_$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+$(BUILD)/helpers/fuzzreplay_url: tests/fuzz/fuzz_url.c
+$(BUILD)/helpers/fuzzreplay_tsv: tests/fuzz/fuzz_tsv.c tests/helpers/fuzzreplay.h
+$(BUILD)/helpers/fuzzreplay_csv: tests/fuzz/fuzz_csv.c tests/helpers/fuzzreplay.h
+$(BUILD)/helpers/fuzzreplay_calendar: tests/fuzz/fuzz_calendar.c \
+    tests/helpers/fuzzreplay.h
+
+# make torture (issue 12): crash, I/O-fault, out-of-memory, race,
+# isolation and file items through tests/torture/run.sh, one table of
+# figures.  TORTURE_SIZE=full (make torture) runs each at full size, with
+# the fuzz targets for TORTURE_FUZZ_SECONDS each and the out-of-memory
+# item in the sanitize build (LeakSanitizer); make check runs
+# torture-check: every item small, the out-of-memory one in the sanitize
+# build that `make sanitize` left.
+TORTURE_FUZZ_SECONDS ?= 600
+torture: deps all $(BUILD)/.tests-ok $(HELPER_BINS) $(SHIMS) $(FUZZ_BINS)
+	$(MAKE) BUILD=$(SAN_BUILD) CFLAGS="$(SAN_FLAGS)" \
+		LDFLAGS="-fsanitize=address,undefined" all
+	IPP_BIN=$(abspath $(BUILD))/bin IPP_HELPERS=$(abspath $(BUILD))/helpers \
+		IPP_SAN_BIN=$(abspath $(SAN_BUILD))/bin \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+		TORTURE_SIZE=full FUZZ_DIR=$(abspath $(BUILD))/fuzz \
+		FUZZ_SECONDS=$(TORTURE_FUZZ_SECONDS) \
+		sh tests/torture/run.sh
+
+torture-check: $(BUILD)/.tests-ok $(BINS) $(HELPER_BINS) $(SHIMS)
+	IPP_BIN=$(abspath $(BUILD))/bin IPP_HELPERS=$(abspath $(BUILD))/helpers \
+		IPP_SAN_BIN=$(abspath $(SAN_BUILD))/bin \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+		TORTURE_SIZE=small sh tests/torture/run.sh

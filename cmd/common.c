@@ -12,6 +12,9 @@
 #include "mail.h"
 #include "banned.h"
 
+/* getopt's value for --csv: no command's option table uses it. */
+#define OPT_CSV	0x7c5
+
 static void
 print_usage(const struct cmd *c, FILE *fp, const char *name)
 {
@@ -21,7 +24,8 @@ print_usage(const struct cmd *c, FILE *fp, const char *name)
 	for (i = 0; i < c->ncommands; i++) {
 		if (name != NULL && strcmp(c->commands[i].name, name) != 0)
 			continue;
-		fprintf(fp, "%s %s [-d store] %s\n", first ? "usage:" : "      ",
+		fprintf(fp, "%s %s [-d store] [--csv] %s\n",
+		    first ? "usage:" : "      ",
 		    c->prog, c->commands[i].usage);
 		first = 0;
 	}
@@ -49,21 +53,23 @@ cmd_usage(struct cmd *c, const char *name, const char *problem)
 	return IPP_EXIT_USAGE;
 }
 
-/* The command's options and --help, which every command takes. */
+/* The command's options, --help and --csv, which every command takes. */
 static struct option *
 with_help(const struct option *longs)
 {
 	static const struct option help = { "help", no_argument, NULL, 'h' };
+	static const struct option csv = { "csv", no_argument, NULL, OPT_CSV };
 	struct option *all;
 	size_t n = 0;
 
 	while (longs != NULL && longs[n].name != NULL)
 		n++;
-	if ((all = calloc(n + 2, sizeof(*all))) == NULL)
+	if ((all = calloc(n + 3, sizeof(*all))) == NULL)
 		return NULL;
 	if (n > 0)
 		memcpy(all, longs, n * sizeof(*all));
 	all[n] = help;
+	all[n + 1] = csv;
 	return all;
 }
 
@@ -104,6 +110,10 @@ cmd_parse(struct cmd *c, const char *name, int argc, char **argv,
 			    ch == ':' ? "option needs a value" :
 			    "no such option", bad);
 			exit(cmd_usage(c, name, NULL));
+		}
+		if (ch == OPT_CSV) {
+			c->csv = 1;
+			continue;
 		}
 		rc = take == NULL ? IPP_EUSAGE : take(ch, optarg, arg);
 		if (rc == IPP_ESYS) {
@@ -174,6 +184,14 @@ cmd_forget(char *secret)
 }
 
 int
+cmd_writer_open(struct cmd *c, struct ipp_tsv_writer **wp, FILE *fp,
+    const char *const *columns, size_t ncolumns)
+{
+	return ipp_tsv_writer_open_as(wp, fp, c->csv ? IPP_TSV_CSV :
+	    IPP_TSV_TEXT, columns, ncolumns, &c->err);
+}
+
+int
 cmd_write_tsv(struct cmd *c, const char *const *columns, size_t ncolumns,
     int (*rows)(struct cmd *, struct ipp_tsv_writer *, void *), void *arg)
 {
@@ -181,8 +199,8 @@ cmd_write_tsv(struct cmd *c, const char *const *columns, size_t ncolumns,
 	char *close_err = NULL;
 	int rc, rc2;
 
-	if ((rc = ipp_tsv_writer_open(&w, stdout, columns, ncolumns,
-	    &c->err)) != IPP_OK)
+	if ((rc = cmd_writer_open(c, &w, stdout, columns, ncolumns)) !=
+	    IPP_OK)
 		return rc;
 	rc = rows(c, w, arg);
 	rc2 = ipp_tsv_writer_close(w, &close_err);
@@ -262,7 +280,7 @@ cmd_each_id(struct cmd *c, int nargs, char **args, const char *column,
 
 	if ((rc = ipp_cli_ids(nargs, args, stdin, column, &ids, &n, &c->err)))
 		return cmd_fail(c, rc);
-	if ((rc = ipp_tsv_writer_open(&w, stdout, columns, 2, &c->err))) {
+	if ((rc = cmd_writer_open(c, &w, stdout, columns, 2))) {
 		free(ids);
 		return cmd_fail(c, rc);
 	}
@@ -291,10 +309,11 @@ cmd_main(const char *prog, const struct cmd_command *commands,
     size_t ncommands, int argc, char **argv)
 {
 	static const struct option longs[] = {
+		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cmd c = { prog, commands, ncommands, NULL, NULL, NULL };
+	struct cmd c = { prog, commands, ncommands, NULL, NULL, NULL, 0 };
 	size_t i;
 	int ch, rc, status = -1;
 
@@ -309,6 +328,8 @@ cmd_main(const char *prog, const struct cmd_command *commands,
 	while ((ch = getopt_long(argc, argv, "+d:h", longs, NULL)) != -1) {
 		if (ch == 'd') {
 			c.store_arg = optarg;
+		} else if (ch == OPT_CSV) {
+			c.csv = 1;
 		} else if (ch == 'h') {
 			print_usage(&c, stdout, NULL);
 			return 0;

@@ -31,9 +31,10 @@ struct cmd {
 	const char			*store_arg;	/* -d PATH, or NULL */
 	struct ipp_store		*store;		/* once opened */
 	char				*err;		/* last error text */
+	int				 csv;		/* --csv: records as CSV */
 };
 
-/* Runs the binary: global options (-d, --help), then the command. */
+/* Runs the binary: global options (-d, --csv, --help), then the command. */
 int cmd_main(const char *prog, const struct cmd_command *commands,
     size_t ncommands, int argc, char **argv);
 
@@ -48,7 +49,8 @@ int cmd_usage(struct cmd *c, const char *name, const char *problem);
 /*
  * Parses the command's long options, before or after its operands (the
  * operands end up from the returned index on).  --help is added to longs
- * (not listed there): it prints the command's usage and exits 0.  take
+ * (not listed there): it prints the command's usage and exits 0; so is
+ * --csv, which sets c->csv.  take
  * gets each option's val and argument and returns IPP_OK, IPP_ESYS (out
  * of memory: exit 7) or another status to refuse (a usage error, exit
  * 2); an unknown option exits 2.  Returns the index of the first operand.
@@ -65,6 +67,14 @@ int cmd_handler(struct cmd *c, struct ipp_auth *who);
 /* Reads the password line; without --password-stdin a usage error. */
 int cmd_read_password(struct cmd *c, int given, char **password);
 void cmd_forget(char *secret);
+
+/*
+ * Opens a writer of the records a command prints: TSV, or CSV for a
+ * spreadsheet after --csv (which cmd_main and cmd_parse take for every
+ * command).  Every record-printing path opens its writer here.
+ */
+int cmd_writer_open(struct cmd *c, struct ipp_tsv_writer **wp, FILE *fp,
+    const char *const *columns, size_t ncolumns);
 
 /* Writes a TSV header and the rows that rows() writes, to stdout. */
 int cmd_write_tsv(struct cmd *c, const char *const *columns,

@@ -17,6 +17,7 @@
 #include "notice.h"
 #include "probe.h"
 #include "reason.h"
+#include "tick.h"
 #include "watch.h"
 #include "banned.h"
 
@@ -392,7 +393,7 @@ run_import(struct cmd *c, int argc, char **argv)
 	o.progress = isatty(STDERR_FILENO) ? show_progress : NULL;
 	o.progress_arg = (void *)c->prog;
 	o.on_warning = import_warning;
-	if ((rc = ipp_tsv_writer_open(&io.w, stdout, columns, 7, &c->err)))
+	if ((rc = cmd_writer_open(c, &io.w, stdout, columns, 7)))
 		goto out;
 	rc = ipp_bulk_import(c->store, &who, in.fp, in.name, &o,
 	    import_refusal, print_complaint, &io, &res, &c->err);
@@ -457,7 +458,9 @@ list_with(struct cmd *c, struct list_args *a, int urls)
 {
 	int rc;
 
-	if ((rc = cmd_signed_in(c, &a->who)) == IPP_OK)
+	/* N1: the moves that are due first, so no state shown is stale. */
+	if ((rc = cmd_signed_in(c, &a->who)) == IPP_OK &&
+	    (rc = ipp_tick_due(c->store, &c->err)) == IPP_OK)
 		rc = urls ? cmd_write_tsv(c, ipp_complaint_url_columns,
 		    ipp_complaint_url_ncolumns, url_rows, a) :
 		    cmd_write_tsv(c, ipp_complaint_columns,
@@ -526,7 +529,8 @@ run_show(struct cmd *c, int argc, char **argv)
 	i = cmd_parse(c, "show", argc, argv, NULL, NULL, NULL);
 	if (argc - i != 1 || ipp_cli_parse_id(argv[i], &a.complaint_id))
 		return cmd_usage(c, "show", "show needs one complaint id");
-	if ((rc = cmd_signed_in(c, &a.who)) == IPP_OK)
+	if ((rc = cmd_signed_in(c, &a.who)) == IPP_OK &&
+	    (rc = ipp_tick_due(c->store, &c->err)) == IPP_OK)
 		rc = cmd_write_tsv(c, ipp_detail_columns, ipp_detail_ncolumns,
 		    show_rows, &a);
 	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
@@ -570,7 +574,8 @@ run_history(struct cmd *c, int argc, char **argv)
 	if (a.url_id != 0 && argc - i != 0)
 		return cmd_usage(c, "history", "history takes a complaint id "
 		    "or --url url_id, not both");
-	if ((rc = cmd_signed_in(c, &a.who)) == IPP_OK)
+	if ((rc = cmd_signed_in(c, &a.who)) == IPP_OK &&
+	    (rc = ipp_tick_due(c->store, &c->err)) == IPP_OK)
 		rc = cmd_write_tsv(c, ipp_detail_history_columns,
 		    ipp_detail_history_ncolumns, history_rows, &a);
 	return rc != IPP_OK ? cmd_fail(c, rc) : 0;
@@ -993,8 +998,8 @@ decide(struct cmd *c, const char *name, enum ipp_decision d, int argc,
 		ipp_error(&c->err, IPP_ESYS, "cannot make a temporary file: %m");
 		return cmd_fail(c, IPP_ESYS);
 	}
-	if ((rc = ipp_tsv_writer_open(&r.w, r.out, ipp_decision_columns,
-	    ipp_decision_ncolumns, &c->err)) != IPP_OK) {
+	if ((rc = cmd_writer_open(c, &r.w, r.out, ipp_decision_columns,
+	    ipp_decision_ncolumns)) != IPP_OK) {
 		fclose(r.out);
 		return cmd_fail(c, rc);
 	}

@@ -114,8 +114,12 @@ current_token(char token[IPP_SECRET_HEX], char **errp)
 		memcpy(token, env, IPP_SECRET_HEX);
 		return IPP_OK;
 	}
+	errno = 0;
 	if ((file = session_file()) == NULL || (fp = fopen(file, "re")) == NULL) {
 		free(file);
+		/* No session is not signed in; no memory is not that. */
+		if (errno == ENOMEM)
+			return ipp_error(errp, IPP_ESYS, "out of memory");
 		return ipp_error(errp, IPP_EAUTH, NOT_SIGNED_IN);
 	}
 	free(file);
@@ -241,7 +245,13 @@ ipp_auth_current(struct ipp_store *s, struct ipp_auth *who, char **errp)
 	    (rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	ipp_stmt_bind_static(st, 1, hash);
-	if (ipp_stmt_step(st) != IPP_STMT_ROW) {
+	if ((rc = ipp_stmt_step(st)) != IPP_STMT_ROW) {
+		/* A failing store is not a revoked token. */
+		if (rc != IPP_STMT_DONE) {
+			rc = ipp_store_fail(s, errp, "cannot check the session");
+			ipp_stmt_reset(st);
+			return rc;
+		}
 		ipp_stmt_reset(st);
 		return ipp_error(errp, IPP_EAUTH, "%s",
 		    "unknown or revoked token: " NOT_SIGNED_IN);

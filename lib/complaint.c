@@ -9,6 +9,7 @@
 #include "doc.h"
 #include "err.h"
 #include "ipr.h"
+#include "member.h"
 #include "move.h"
 #include "reason.h"
 #include "settings.h"
@@ -121,8 +122,13 @@ ipp_complaint_chars(const char *s)
 	return n;
 }
 
+/*
+ * C7: a Good Faith member's high-priority (counterfeit) complaint has no
+ * minimum (G5), any other complaint the supplement_min_chars setting.
+ */
 static int
-check_supplement(struct ipp_store *s, const char *text, char **errp)
+check_supplement(struct ipp_store *s, const char *text, int lower,
+    char **errp)
 {
 	long long min, max;
 	int rc;
@@ -130,6 +136,8 @@ check_supplement(struct ipp_store *s, const char *text, char **errp)
 	if ((rc = ipp_settings_int(s, "supplement_min_chars", &min, errp)) ||
 	    (rc = ipp_settings_int(s, "supplement_max_chars", &max, errp)))
 		return rc;
+	if (lower)
+		min = 0;
 	if (text == NULL || (long long)ipp_complaint_chars(text) < min)
 		return ipp_error(errp, IPP_EREFUSED, "the supplementary "
 		    "infringement reasons (--supplement) need at least %lld "
@@ -240,15 +248,20 @@ ipp_complaint_check_group(struct ipp_store *s, const struct ipp_auth *who,
 		    c->reason.kind, (long long)c->ipr.ipr_id,
 		    c->ipr.kind[0] == 'i' ? "n" : "", c->ipr.kind[0] ?
 		    c->ipr.kind : "unknown");
-	if ((rc = check_supplement(s, q->supplement, errp)) != IPP_OK ||
+	/* G5: a member files with the benefits of C7 and C10. */
+	if ((rc = ipp_member_is(s, who->account_id, &c->good_faith, errp)) ||
+	    (rc = check_supplement(s, q->supplement, c->good_faith &&
+	    strcmp(c->reason.priority, "high") == 0, errp)) != IPP_OK ||
 	    (rc = ipp_clock_now(&now, errp)) != IPP_OK)
 		return rc;
 	ipp_clock_format(now, c->now);
-	/* C10: counterfeit within a day, the rest within three. */
+	/* C10: counterfeit within a day, the rest within three; half each
+	 * for a member. */
 	if ((rc = ipp_settings_int(s, strcmp(c->reason.priority, "high") == 0 ?
 	    "target_hours_high" : "target_hours_normal", &hours, errp)))
 		return rc;
-	ipp_clock_format(now + hours * 3600, c->due);
+	ipp_clock_format(now + (c->good_faith ? hours * 1800 : hours * 3600),
+	    c->due);
 	return IPP_OK;
 }
 
@@ -405,6 +418,65 @@ ipp_complaint_store_evidence(struct ipp_store *s,
 	return IPP_OK;
 }
 
+/*
+ * URLs filed by one INSERT: the cost of a statement (its cursors, its
+ * statement journal, its end) is paid once for URL_ROWS rows, not once
+ * a row.
+ */
+#define URL_ROWS	50
+
+static const char url_sql[] = "INSERT INTO complaint_urls"
+    " (complaint_id, account_id, url, canonical_url, listing_id, state,"
+    " updated_at) VALUES (?, ?, ?, ?, ?, 'submitted', ?)";
+
+/* url_sql for URL_ROWS rows: ?1 complaint, ?2 account, ?3 time, then
+ * three a row.  Built once; its address keys the statement cache. */
+static const char *
+urls_sql(void)
+{
+	static char sql[sizeof(url_sql) + URL_ROWS * 48];
+	size_t len;
+	int i;
+
+	if (sql[0] != '\0')
+		return sql;
+	len = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO complaint_urls"
+	    " (complaint_id, account_id, url, canonical_url, listing_id,"
+	    " state, updated_at) VALUES");
+	for (i = 0; i < URL_ROWS && len < sizeof(sql); i++)
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+		    "%s(?1, ?2, ?%d, ?%d, ?%d, 'submitted', ?3)", i ? ", " : " ",
+		    4 + 3 * i, 5 + 3 * i, 6 + 3 * i);
+	return sql;
+}
+
+/*
+ * Files URL_ROWS items in one statement: IPP_OK, or the store's error;
+ * a UNIQUE failure (C5) takes back the whole statement.
+ */
+static int
+insert_urls(struct ipp_store *s, int64_t id, int64_t account,
+    const char *now, const struct ipp_complaint_item *items, char **errp)
+{
+	struct ipp_stmt *st;
+	int i, rc;
+
+	if ((rc = ipp_store_stmt(s, urls_sql(), &st, errp)) != IPP_OK)
+		return rc;
+	ipp_stmt_bind_int(st, 1, id);
+	ipp_stmt_bind_int(st, 2, account);
+	ipp_stmt_bind_static(st, 3, now);
+	for (i = 0; i < URL_ROWS; i++) {
+		ipp_stmt_bind_static(st, 4 + 3 * i, items[i].input);
+		ipp_stmt_bind_static(st, 5 + 3 * i, items[i].url->canonical);
+		ipp_stmt_bind_static(st, 6 + 3 * i, items[i].url->id);
+	}
+	rc = ipp_stmt_step(st);
+	ipp_stmt_reset(st);
+	return rc == IPP_STMT_DONE ? IPP_OK :
+	    ipp_store_fail(s, errp, "cannot file a URL");
+}
+
 int
 ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
     const struct ipp_complaint_request *q, const struct ipp_complaint_checked *c,
@@ -413,46 +485,56 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 {
 	static const char complaint_sql[] = "INSERT INTO complaints"
 	    " (account_id, platform, region, ipr_id, target, reason, priority,"
-	    " supplement, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?, ?)";
-	static const char url_sql[] = "INSERT INTO complaint_urls"
-	    " (complaint_id, account_id, url, canonical_url, listing_id, state,"
-	    " updated_at) VALUES (?, ?, ?, ?, ?, 'submitted', ?)";
+	    " supplement, due_at, created_at, good_faith) VALUES (?, ?, ?, ?,"
+	    " ?, ?, ?, ?, ?, ?, ?)";
 	static const char evidence_sql[] = "INSERT INTO complaint_evidence"
 	    " (complaint_id, sha256, name) VALUES (?, ?, ?)"
 	    " ON CONFLICT (complaint_id, sha256) DO NOTHING";
 	static const char unfile_sql[] = "DELETE FROM complaints"
 	    " WHERE complaint_id = ?";
-	size_t i;
+	size_t i, end;
 	int rc;
 
 	*clashes = 0;
 	if ((rc = ipp_store_run(s, complaint_sql, "cannot file the complaint",
-	    errp, "ittitttttt", who->account_id, q->platform, q->region,
+	    errp, "ittitttttti", who->account_id, q->platform, q->region,
 	    c->ipr.ipr_id, q->target, c->reason.code, c->reason.priority,
-	    q->supplement, c->due, c->now)) != IPP_OK)
+	    q->supplement, c->due, c->now, (int64_t)c->good_faith)) != IPP_OK)
 		return rc;
 	*id = ipp_store_last_id(s);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		items[i].clash = 0;
-		if ((rc = ipp_store_run(s, url_sql, "cannot file a URL", errp,
-		    "iitttt", *id, who->account_id, items[i].input,
-		    items[i].url->canonical, items[i].url->id, c->now)) ==
-		    IPP_OK) {
-			if ((rc = ipp_move_filed(s, ipp_store_last_id(s),
-			    who->account_id, c->now, errp)) != IPP_OK)
+	for (i = 0; i < n; ) {
+		end = n;
+		if (n - i >= URL_ROWS) {
+			if ((rc = insert_urls(s, *id, who->account_id, c->now,
+			    items + i, errp)) == IPP_OK) {
+				i += URL_ROWS;
+				continue;
+			}
+			if (!ipp_store_unique_failed(s))
 				return rc;
-			continue;
+			/* Which URL clashed: the same rows one by one. */
+			end = i + URL_ROWS;
 		}
-		if (!ipp_store_unique_failed(s))
-			return rc;
-		/* C5: filed by another complaint since it was checked. */
-		if ((rc = ipp_complaint_open_duplicate(s, who->account_id,
-		    items[i].url->canonical, &items[i].clash, errp)) != IPP_OK)
-			return rc;
-		if (items[i].clash == 0)
-			items[i].clash = -1;	/* not open: should not be */
-		(*clashes)++;
+		for (; i < end; i++) {
+			if ((rc = ipp_store_run(s, url_sql, "cannot file a URL",
+			    errp, "iitttt", *id, who->account_id,
+			    items[i].input, items[i].url->canonical,
+			    items[i].url->id, c->now)) == IPP_OK)
+				continue;
+			if (!ipp_store_unique_failed(s))
+				return rc;
+			/* C5: filed by another complaint since it was
+			 * checked. */
+			if ((rc = ipp_complaint_open_duplicate(s,
+			    who->account_id, items[i].url->canonical,
+			    &items[i].clash, errp)) != IPP_OK)
+				return rc;
+			if (items[i].clash == 0)
+				items[i].clash = -1;	/* not open: should not be */
+			(*clashes)++;
+		}
 	}
 	if (*clashes == n) {
 		rc = ipp_store_run(s, unfile_sql, "cannot file the complaint",
@@ -460,6 +542,10 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 		*id = 0;
 		return rc;
 	}
+	/* The first move of each URL filed. */
+	if ((rc = ipp_move_filed_complaint(s, *id, who->account_id, c->now,
+	    errp)) != IPP_OK)
+		return rc;
 	for (i = 0; i < q->nevidence; i++)
 		if ((rc = ipp_doc_record(s, &c->evidence[i], c->now, errp)) ||
 		    (rc = ipp_store_run(s, evidence_sql, "cannot attach evidence",

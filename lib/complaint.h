@@ -88,6 +88,9 @@ struct ipp_complaint_checked {
 	struct ipp_doc		*evidence;	/* stored documents (C7) */
 	char			 now[IPP_TIME_LEN + 1];	/* filing time */
 	char			 due[IPP_TIME_LEN + 1];	/* C10 */
+	int			 good_faith;	/* filed by a member: half
+						 * the targets (C10), the
+						 * lower burden (C7), G5 */
 };
 
 struct ipp_complaint_item {

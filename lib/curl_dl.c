@@ -8,6 +8,18 @@
 
 #define LIBCURL "libcurl.so.4"
 
+/*
+ * Under AddressSanitizer libcurl stays mapped after dlclose: once its
+ * TLS (and OpenSSL's) is unloaded, LeakSanitizer's scan at exit may read
+ * the freed thread-local blocks and die ("Tracer caught signal 11"),
+ * depending on the layout of the binary.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define DLOPEN_FLAGS (RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE)
+#else
+#define DLOPEN_FLAGS (RTLD_NOW | RTLD_LOCAL)
+#endif
+
 static const struct {
 	const char	*name;		/* symbol in libcurl */
 	size_t		 offset;	/* its member in struct ipp_curl */
@@ -83,7 +95,7 @@ ipp_curl_load(const struct ipp_curl **cp, char **errp)
 		*cp = &curl;
 		return IPP_OK;
 	}
-	if ((h = dlopen(LIBCURL, RTLD_NOW | RTLD_LOCAL)) == NULL)
+	if ((h = dlopen(LIBCURL, DLOPEN_FLAGS)) == NULL)
 		return fail(errp, dlerror());
 	memset(&c, 0, sizeof(c));
 	if ((rc = resolve(h, &c, errp)) != IPP_OK) {

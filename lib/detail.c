@@ -52,7 +52,8 @@ show_head(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
 	static const char sql[] = "SELECT c.complaint_id, c.account_id,"
 	    " c.ipr_id, i.label, i.type, c.platform, c.region, c.target,"
 	    " c.reason, r.label, c.priority, c.supplement, c.created_at,"
-	    " c.due_at FROM complaints c JOIN iprs i ON i.ipr_id = c.ipr_id"
+	    " c.due_at, c.good_faith FROM complaints c"
+	    " JOIN iprs i ON i.ipr_id = c.ipr_id"
 	    " LEFT JOIN reasons r ON r.code = c.reason"
 	    " WHERE c.complaint_id = ?1 AND (?2 IS NULL OR c.account_id = ?2)";
 	static const char *const names[] = { "complaint_id", "account_id",
@@ -80,6 +81,12 @@ show_head(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
 	    rc == IPP_OK; i++)
 		rc = field(w, names[i], ipp_stmt_text(st,
 		    (int)i), errp);
+	/* G5: what filing as a Good Faith member brought (C7, C10). */
+	if (rc == IPP_OK)
+		rc = field(w, "benefits", (int)ipp_stmt_int(st, 14) == 0 ?
+		    "none" : strcmp(ipp_stmt_text(st, 10),
+		    "high") == 0 ? "half-target,no-supplement-minimum" :
+		    "half-target", errp);
 	ipp_stmt_reset(st);
 	return rc;
 }

@@ -21,7 +21,8 @@ extern const size_t ipp_detail_ncolumns;
  * Writes the complaint as rows of (field, value): complaint_id,
  * account_id, ipr_id, ipr_label, ipr_type, platform, region, target,
  * reason, reason_label, priority, supplement, created_at, due_at,
- * overdue, state, urls, then urls_STATE for each of the eight URL
+ * benefits (what filing as a Good Faith member brought, G5: none,
+ * half-target, or half-target,no-supplement-minimum), overdue, state, urls, then urls_STATE for each of the eight URL
  * states, abusive (yes or no), one evidence row per document ("SHA256
  * NAME") and one mark row per abusive mark or revoke ("AT ACTION
  * REASON"), oldest first.

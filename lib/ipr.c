@@ -118,6 +118,8 @@ struct record {
 	int		 new_doc[IPP_IPR_NDOCS];	/* given now, to store */
 	int		 drop_doc[IPP_IPR_NDOCS];	/* on file, answered no */
 	int		 yes[IPP_IPR_NQUESTIONS];	/* I3's answers */
+	int		*recorded[IPP_IPR_NDOCS];	/* import: document row
+							 * written already */
 };
 
 static void
@@ -502,6 +504,31 @@ label_taken(struct ipp_store *s, int64_t account, const char *label,
 }
 
 /*
+ * The strings of parts (NULLs skipped) joined in a new string: the
+ * import builds two a row, and a printf format costs ten times more.
+ */
+static char *
+joined(const char *const *parts, size_t n)
+{
+	size_t len = 0, i, k;
+	char *out, *p;
+
+	for (i = 0; i < n; i++)
+		len += parts[i] ? strlen(parts[i]) : 0;
+	if ((p = out = malloc(len + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (parts[i] == NULL)
+			continue;
+		k = strlen(parts[i]);
+		memcpy(p, parts[i], k);
+		p += k;
+	}
+	*p = '\0';
+	return out;
+}
+
+/*
  * The label (I8): the given one must be free; the default is built from
  * type, jurisdiction, number and brand, with "#2", "#3" ... on a clash.
  */
@@ -513,6 +540,7 @@ settle_label(struct ipp_store *s, int64_t account, struct record *r,
 	const char *num = r->text[field_index("number")];
 	const char *brand = r->text[field_index("brand")];
 	const char *name = r->text[field_index("name")];
+	const char *parts[7];
 	char *base, *label;
 	int64_t taken;
 	int rc, n;
@@ -527,11 +555,14 @@ settle_label(struct ipp_store *s, int64_t account, struct record *r,
 			    r->label);
 		return IPP_OK;
 	}
-	base = ipp_strdup_printf("%s%s%s%s%s%s%s", r->shape == CU ?
-	    "copyright/unregistered" : r->type, jur ? "/" : "", jur ? jur : "",
-	    num ? "/" : "", num ? num : "", (brand || name) ? "/" : "",
-	    brand ? brand : name ? name : "");
-	if (base == NULL)
+	parts[0] = r->shape == CU ? "copyright/unregistered" : r->type;
+	parts[1] = jur ? "/" : NULL;
+	parts[2] = jur;
+	parts[3] = num ? "/" : NULL;
+	parts[4] = num;
+	parts[5] = (brand || name) ? "/" : NULL;
+	parts[6] = brand ? brand : name;
+	if ((base = joined(parts, 7)) == NULL)
 		return ipp_error(errp, IPP_ESYS, "out of memory");
 	for (n = 1, label = strdup(base); label != NULL; n++) {
 		if ((rc = label_taken(s, account, label, exclude, &taken,
@@ -650,7 +681,14 @@ save_docs(struct ipp_store *s, int64_t ipr_id, const struct record *r,
 			return rc;
 		if (!r->new_doc[i])
 			continue;
-		if ((rc = ipp_doc_record(s, &r->docs[i], now, errp)) != IPP_OK ||
+		/* An import's shared papers: their documents row once. */
+		if (r->recorded[i] == NULL || !*r->recorded[i])
+			rc = ipp_doc_record(s, &r->docs[i], now, errp);
+		else
+			rc = IPP_OK;
+		if (rc == IPP_OK && r->recorded[i] != NULL)
+			*r->recorded[i] = 1;
+		if (rc != IPP_OK ||
 		    (rc = ipp_store_run(s, sql, "cannot save an IPR document",
 		    errp, "itts", ipr_id, doc_rules[i].name, r->docs[i].sha256,
 		    r->doc_names[i])) != IPP_OK)
@@ -1270,6 +1308,7 @@ struct cached_doc {
 	int		 status;	/* IPP_OK, or why it was refused */
 	char		*err;		/* the refusal's text */
 	struct ipp_doc	 doc;		/* the stored content */
+	int		 recorded;	/* its documents row, this import */
 };
 
 static int
@@ -1310,7 +1349,7 @@ struct import {
 
 static int
 cached_doc_store(struct import *im, const char *path, struct ipp_doc *doc,
-    char **errp)
+    int **recorded, char **errp)
 {
 	struct cached_doc key = { .path = (char *)path }, *c, **found;
 
@@ -1331,6 +1370,7 @@ cached_doc_store(struct import *im, const char *path, struct ipp_doc *doc,
 	if (c->status != IPP_OK)
 		return ipp_error(errp, c->status, "%s", c->err ? c->err : "");
 	*doc = c->doc;
+	*recorded = &c->recorded;
 	return IPP_OK;
 }
 
@@ -1361,7 +1401,7 @@ check_row(struct import *im, struct record *r, char **errp)
 {
 	struct ipp_ipr_input in;
 	char *paths[IPP_IPR_NDOCS] = { NULL };
-	const char *v;
+	const char *v, *parts[3] = { NULL, "/", NULL };
 	size_t i;
 	int rc;
 
@@ -1378,8 +1418,9 @@ check_row(struct import *im, struct record *r, char **errp)
 	for (i = 0; i < IPP_IPR_NDOCS; i++) {
 		if ((v = column_value(im, im->doc_col[i])) == NULL || *v == '\0')
 			continue;
-		paths[i] = *v == '/' ? strdup(v) :
-		    ipp_strdup_printf("%s/%s", im->basedir, v);
+		parts[0] = im->basedir;
+		parts[2] = v;
+		paths[i] = *v == '/' ? strdup(v) : joined(parts, 3);
 		in.docs[i] = paths[i];
 	}
 	for (i = 0; i < IPP_IPR_NQUESTIONS; i++)
@@ -1397,7 +1438,7 @@ check_row(struct import *im, struct record *r, char **errp)
 		    im->last_before, errp);
 	for (i = 0; i < IPP_IPR_NDOCS && rc == IPP_OK; i++)
 		if (r->new_doc[i] && (rc = cached_doc_store(im, r->paths[i],
-		    &r->docs[i], errp)) != IPP_OK)
+		    &r->docs[i], &r->recorded[i], errp)) != IPP_OK)
 			rc = ipp_error_prefix(errp, rc, "%s", doc_rules[i].name);
 	return rc;
 }
@@ -1503,6 +1544,26 @@ import_release(struct import *im)
 	ipp_account_profile_free(&im->profile);
 }
 
+/* The import's one foreign key not made by itself: the account. */
+static int
+account_there(struct ipp_store *s, int64_t account, char **errp)
+{
+	static const char sql[] = "SELECT EXISTS (SELECT 1 FROM accounts"
+	    " WHERE account_id = ?)";
+	struct ipp_stmt *st;
+	int64_t there;
+	int rc;
+
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	ipp_stmt_bind_int(st, 1, account);
+	if ((rc = ipp_store_first_int(s, st, &there, "cannot read accounts",
+	    errp)) != IPP_OK)
+		return rc;
+	return there ? IPP_OK : ipp_error(errp, IPP_ESTORE, "account %lld "
+	    "is gone from the store", (long long)account);
+}
+
 /* Rows above this id were stored by the import under way. */
 static int
 last_ipr_id(struct ipp_store *s, int64_t *id, char **errp)
@@ -1543,9 +1604,17 @@ ipp_ipr_import(struct ipp_store *s, const struct ipp_auth *who, FILE *fp,
 	if (im.type_col < 0)
 		rc = ipp_error(errp, IPP_EINPUT, "%s:1: missing column 'type' "
 		    "(rule I1)", name);
-	/* One transaction: an import is stored whole, or not at all. */
-	if (rc == IPP_OK && (rc = ipp_store_begin(s, errp)) == IPP_OK) {
-		if ((rc = last_ipr_id(s, &im.last_before, errp)) == IPP_OK)
+	/*
+	 * One transaction: an import is stored whole, or not at all.  Its
+	 * foreign keys are checked once (the account, by account_there),
+	 * not once a row: each row's documents, papers and event point at
+	 * the IPR just inserted and at rows the import wrote before it.
+	 */
+	if (rc == IPP_OK && (rc = ipp_store_exec(s, "PRAGMA foreign_keys ="
+	    " OFF", errp)) == IPP_OK &&
+	    (rc = ipp_store_begin(s, errp)) == IPP_OK) {
+		if ((rc = account_there(s, who->account_id, errp)) == IPP_OK &&
+		    (rc = last_ipr_id(s, &im.last_before, errp)) == IPP_OK)
 			rc = import_rows(&im, partial, on_reject, arg, res,
 			    errp);
 		if (rc == IPP_OK && res->refused > 0 && !partial) {
@@ -1561,6 +1630,10 @@ ipp_ipr_import(struct ipp_store *s, const struct ipp_auth *who, FILE *fp,
 		if (rc != IPP_OK && rc != IPP_EREFUSED)
 			res->stored = 0;
 	}
+	/* Outside the transaction, where it takes effect. */
+	if (ipp_store_exec(s, "PRAGMA foreign_keys = ON", rc == IPP_OK ?
+	    errp : NULL) != IPP_OK && rc == IPP_OK)
+		rc = IPP_ESTORE;
 	if (rc == IPP_OK && res->refused > 0)
 		rc = ipp_error(errp, IPP_EREFUSED, "%s: %ld of %ld rows "
 		    "refused; %ld stored", name, res->refused, res->rows,

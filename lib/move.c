@@ -72,7 +72,9 @@ int
 ipp_move_apply(struct ipp_store *s, const struct ipp_move *m, char **errp)
 {
 	static const char set_sql[] = "UPDATE complaint_urls SET state = ?1,"
-	    " updated_at = ?2, final_at = ?3, window_ends_at = ?4"
+	    " updated_at = ?2, final_at = ?3, window_ends_at = ?4,"
+	    " countered_at = CASE WHEN ?1 = 'countered' THEN ?2"
+	    "  ELSE countered_at END"
 	    " WHERE url_id = ?5 AND state = ?6";
 	static const char move_sql[] = "INSERT INTO url_moves (url_id,"
 	    " from_state, to_state, actor_id, reason, at)"
@@ -131,4 +133,18 @@ ipp_move_filed(struct ipp_store *s, int64_t url_id, int64_t actor_id,
 
 	return ipp_store_run(s, sql, "cannot record the filing of a URL", errp,
 	    "iit", url_id, actor_id, at);
+}
+
+int
+ipp_move_filed_complaint(struct ipp_store *s, int64_t complaint_id,
+    int64_t actor_id, const char *at, char **errp)
+{
+	/* One statement for the complaint's URLs, all filed just now. */
+	static const char sql[] = "INSERT INTO url_moves (url_id, from_state,"
+	    " to_state, actor_id, reason, at) SELECT url_id, NULL, 'submitted',"
+	    " ?, NULL, ? FROM complaint_urls WHERE complaint_id = ?"
+	    " AND state = 'submitted' ORDER BY url_id";
+
+	return ipp_store_run(s, sql, "cannot record the filing of a URL", errp,
+	    "iti", actor_id, at, complaint_id);
 }

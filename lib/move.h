@@ -9,7 +9,8 @@
  * state at most once (a unique index on url_id and from_state), and
  * only the moves of the diagram are accepted (a CHECK).  A move into a
  * final state (rejected, removed, restored, withdrawn) stamps final_at,
- * which the score counts by (G1).
+ * which the score counts by (G1); a move into countered stamps
+ * countered_at, by which the score counts counters received (G2).
  */
 #ifndef IPP_MOVE_H
 #define IPP_MOVE_H
@@ -49,5 +50,13 @@ int ipp_move_apply(struct ipp_store *s, const struct ipp_move *m,
 /* Records filing, the first move of url_id (to submitted). */
 int ipp_move_filed(struct ipp_store *s, int64_t url_id, int64_t actor_id,
     const char *at, char **errp);
+
+/*
+ * Records the filing of every URL of complaint_id, a complaint filed in
+ * the caller's transaction: ipp_move_filed for each of its URLs, in one
+ * statement.
+ */
+int ipp_move_filed_complaint(struct ipp_store *s, int64_t complaint_id,
+    int64_t actor_id, const char *at, char **errp);
 
 #endif

@@ -60,7 +60,8 @@ check_urls(const struct ipp_notice_request *r, struct ipp_url *urls,
 
 	for (i = 0; i < r->nurls; i++) {
 		if ((rc = ipp_url_parse(r->urls[i], &urls[i], &why)) != IPP_OK) {
-			rc = ipp_error(errp, IPP_EREFUSED, "URL %zu: %s", i + 1,
+			/* Its status: a refusal, or memory, or libcurl. */
+			rc = ipp_error(errp, rc, "URL %zu: %s", i + 1,
 			    why ? why : "refused");
 			free(why);
 			return rc;

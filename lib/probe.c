@@ -375,13 +375,21 @@ parse_all(struct ipp_probe_row *rows, char *const *urls, size_t n,
 {
 	char *why;
 	size_t i;
+	int rc;
 
 	for (i = 0; i < n; i++) {
 		why = NULL;
 		if ((rows[i].input = strdup(urls[i])) == NULL)
 			return ipp_error(errp, IPP_ESYS, "out of memory");
-		rows[i].parsed = ipp_url_parse(urls[i], &rows[i].url, &why) ==
-		    IPP_OK;
+		rc = ipp_url_parse(urls[i], &rows[i].url, &why);
+		/* A refusal is the URL's verdict; anything else stops. */
+		if (rc != IPP_OK && rc != IPP_EREFUSED) {
+			rc = ipp_error(errp, rc, "%s", why != NULL ? why :
+			    "cannot parse a URL");
+			free(why);
+			return rc;
+		}
+		rows[i].parsed = rc == IPP_OK;
 		rows[i].structure = rows[i].parsed ? strdup("ok") : why;
 		if (rows[i].parsed)
 			free(why);

@@ -398,9 +398,97 @@ static const struct migration migrations[] = {
 	{ "INSERT INTO settings VALUES"
 	" ('supplement_max_chars', '2000', 'integer', 1, 100000,"
 	"  'C7: characters of supplementary reasons at most');", NULL },
+	/*
+	 * 9: the Good Faith Program (G1-G6): its settings; the time a URL was
+	 * countered (the at of its move into countered, stamped by the move
+	 * function beside final_at) so that G2 counts counters by the
+	 * account's index as G1 counts outcomes; the declarations signed
+	 * (G3) and the memberships, each ended with its reason (G5); and
+	 * whether a complaint was filed by a member, with the benefits
+	 * (C7, C10).
+	 */
+	{ "ALTER TABLE complaint_urls ADD COLUMN countered_at TEXT;"
+	"UPDATE complaint_urls SET countered_at = (SELECT min(m.at)"
+	"  FROM url_moves m WHERE m.url_id = complaint_urls.url_id"
+	"  AND m.to_state = 'countered')"
+	"  WHERE url_id IN (SELECT url_id FROM url_moves"
+	"  WHERE to_state = 'countered');"
+	"CREATE INDEX complaint_urls_countered ON complaint_urls"
+	"  (account_id, countered_at) WHERE countered_at IS NOT NULL;"
+	"ALTER TABLE complaints ADD COLUMN good_faith INTEGER NOT NULL"
+	"  DEFAULT 0 CHECK (good_faith = 0 OR good_faith = 1);"
+	"CREATE TABLE declarations ("
+	"  declaration_id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts (account_id),"
+	"  version TEXT NOT NULL,"
+	"  signed_at TEXT NOT NULL,"
+	"  UNIQUE (account_id, version));"
+	"CREATE TABLE memberships ("
+	"  membership_id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts (account_id),"
+	"  enrolled_at TEXT NOT NULL,"
+	"  ended_at TEXT,"
+	"  end_reason TEXT,"
+	"  CHECK ((ended_at IS NULL AND end_reason IS NULL)"
+	"    OR (ended_at IS NOT NULL AND end_reason IS NOT NULL)));"
+	"CREATE INDEX memberships_account ON memberships"
+	"  (account_id, membership_id);"
+	"CREATE UNIQUE INDEX memberships_open ON memberships (account_id)"
+	"  WHERE ended_at IS NULL;"
+	"INSERT INTO settings VALUES"
+	" ('score_success_min_pct', '90', 'integer', 1, 99,"
+	"  'G1: takedown success rate, in percent, a member keeps at least'),"
+	" ('score_counter_max_pct', '5', 'integer', 1, 100,"
+	"  'G2: counter-notice success rate, in percent, a member stays below'),"
+	" ('score_window_days', '90', 'integer', 1, 3650,"
+	"  'G1: days of the rolling window the figures are assessed over'),"
+	" ('score_rejoin_days', '90', 'integer', 0, 3650,"
+	"  'G5: days after leaving or removal before an account may enrol again'),"
+	" ('score_min_volume', '0', 'integer', 0, 100000000,"
+	"  'G5: decided URLs in the window an account needs to enrol');",
+	    NULL },
 
 	/*
-	 * 9: a team store on PostgreSQL keeps the documents' content in
+	 * 10: merchants and their counter-notices (N0), the reminders sent
+	 * (N3: a row per URL, so the store refuses a second one), and the
+	 * open windows found by their end (N1) for the tick and for every
+	 * report, which applies the due moves first.
+	 */
+	{ "CREATE TABLE merchants ("
+	"  merchant_id INTEGER PRIMARY KEY,"
+	"  platform TEXT NOT NULL,"
+	"  region TEXT,"
+	"  seller_id TEXT NOT NULL CHECK (seller_id <> ''),"
+	"  name TEXT NOT NULL CHECK (name <> ''),"
+	"  email TEXT,"
+	"  created_at TEXT NOT NULL,"
+	"  updated_at TEXT NOT NULL);"
+	"CREATE UNIQUE INDEX merchants_seller ON merchants"
+	"  (platform, COALESCE(region, ''), seller_id);"
+	"CREATE TABLE counters ("
+	"  counter_id INTEGER PRIMARY KEY,"
+	"  url_id INTEGER NOT NULL UNIQUE REFERENCES complaint_urls (url_id),"
+	"  merchant_id INTEGER NOT NULL REFERENCES merchants (merchant_id),"
+	"  grounds TEXT NOT NULL CHECK (grounds <> ''),"
+	"  filed_at TEXT NOT NULL,"
+	"  answer_due_at TEXT NOT NULL,"
+	"  recorded_by INTEGER NOT NULL REFERENCES accounts (account_id),"
+	"  recorded_at TEXT NOT NULL);"
+	"CREATE INDEX counters_merchant ON counters (merchant_id);"
+	"CREATE TABLE counter_evidence ("
+	"  counter_id INTEGER NOT NULL REFERENCES counters (counter_id),"
+	"  sha256 TEXT NOT NULL REFERENCES documents (sha256),"
+	"  name TEXT NOT NULL,"
+	"  PRIMARY KEY (counter_id, sha256));"
+	"CREATE TABLE counter_reminders ("
+	"  url_id INTEGER PRIMARY KEY REFERENCES complaint_urls (url_id),"
+	"  sent_at TEXT NOT NULL);"
+	"CREATE INDEX complaint_urls_window ON complaint_urls (window_ends_at)"
+	"  WHERE window_ends_at IS NOT NULL;",
+	    NULL },
+
+	/*
+	 * 11: a team store on PostgreSQL keeps the documents' content in
 	 * the database (D1), by the same address, so that every machine of
 	 * the team sees it; a SQLite store keeps it in docs/ and leaves
 	 * this table empty.

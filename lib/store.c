@@ -1,5 +1,6 @@
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +41,7 @@ struct ipp_store {
 	int		 ncache;	/* entries used in cache */
 	int		 docs_fd;	/* docs/.lock when held, else -1 */
 	int		 docs_mode;	/* LOCK_SH or LOCK_EX when held, else 0 */
+	int		 in_txn;	/* between ipp_store_begin and its end */
 };
 
 int
@@ -103,6 +105,69 @@ dir_of(const char *file)
 	return strndup(file, (size_t)(slash - file));
 }
 
+const char *
+ipp_store_netfs(long long f_type)
+{
+	/* statfs(2) magic numbers, as in <linux/magic.h>. */
+	static const struct {
+		long long	 magic;
+		const char	*name;
+	} net[] = {
+		{ 0x6969, "NFS" },
+		{ 0x517b, "SMB" },
+		{ 0xff534d42, "CIFS" },
+		{ 0xfe534d42, "SMB2" },
+		{ 0x65735546, "FUSE" },
+		{ 0x01021997, "9P" },
+		{ 0x00c36400, "Ceph" },
+		{ 0x5346414f, "AFS" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(net) / sizeof(net[0]); i++)
+		if ((f_type & 0xffffffffLL) == net[i].magic)
+			return net[i].name;
+	return NULL;
+}
+
+/*
+ * Refuses a store on a network filesystem, where SQLite's WAL index (the
+ * -shm file, shared memory) and its locks do not hold across hosts, unless
+ * IPP_ALLOW_NETFS=1.  The store may not exist yet: the nearest directory
+ * that does decides.  Where statfs cannot tell, nothing is refused.
+ */
+static int
+check_netfs(const struct ipp_store *s, char **errp)
+{
+	const char *allow = getenv("IPP_ALLOW_NETFS"), *name;
+	struct statfs sf;
+	char *dir, *up;
+	int rc;
+
+	if (allow != NULL && strcmp(allow, "1") == 0)
+		return IPP_OK;
+	if ((dir = strdup(s->dir)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	while ((rc = statfs(dir, &sf)) != 0 && errno == ENOENT &&
+	    strcmp(dir, "/") != 0 && strcmp(dir, ".") != 0) {
+		if ((up = dir_of(dir)) == NULL) {
+			free(dir);
+			return ipp_error(errp, IPP_ESYS, "out of memory");
+		}
+		free(dir);
+		dir = up;
+	}
+	free(dir);
+	if (rc != 0 || (name = ipp_store_netfs((long long)sf.f_type)) == NULL)
+		return IPP_OK;
+	return ipp_error(errp, IPP_ESTORE, "store '%s' is on a network "
+	    "filesystem (%s): its write-ahead log needs memory shared on one "
+	    "host, so two hosts would corrupt it; keep the store on a local "
+	    "disk (or share a team store on PostgreSQL, "
+	    "IPP_DB=postgresql://...: see ipp(7)), or set "
+	    "IPP_ALLOW_NETFS=1 if only this host ever opens it", s->file, name);
+}
+
 static int
 create_file(struct ipp_store *s, char **errp)
 {
@@ -121,7 +186,8 @@ create_file(struct ipp_store *s, char **errp)
 int
 ipp_store_fail(struct ipp_store *s, char **errp, const char *what)
 {
-	return ipp_error(errp, IPP_ESTORE, "%s: %s", what,
+	/* Name the store: a full disk or an I/O error is about that file. */
+	return ipp_error(errp, IPP_ESTORE, "store '%s': %s: %s", s->file, what,
 	    s->db != NULL ? ipp_db_errmsg(s->db) : "no database");
 }
 
@@ -131,11 +197,15 @@ ipp_store_errmsg(struct ipp_store *s)
 	return ipp_db_errmsg(s->db);
 }
 
+static int rolled_back(struct ipp_store *, char **);
+
 int
 ipp_store_exec(struct ipp_store *s, const char *sql, char **errp)
 {
 	int rc;
 
+	if ((rc = rolled_back(s, errp)) != IPP_OK)
+		return rc;
 	if ((rc = ipp_db_exec(s->db, sql, errp)) == IPP_OK)
 		return IPP_OK;
 	return ipp_error_prefix(errp, rc, "store '%s'", s->file);
@@ -271,6 +341,10 @@ ipp_store_open(struct ipp_store **sp, const char *path, int flags,
 		return ipp_error(errp, IPP_ESTORE, "store '%s' is a symbolic "
 		    "link: name the database file itself (its documents and "
 		    "outbox are in the directory beside it)", path);
+	}
+	if ((rc = check_netfs(s, errp)) != IPP_OK) {
+		ipp_store_close(s);
+		return rc;
 	}
 	exists = stat(path, &sb) == 0 && sb.st_size > 0;
 	if (!exists && !(flags & IPP_STORE_CREATE)) {
@@ -466,20 +540,48 @@ ipp_store_begin(struct ipp_store *s, char **errp)
 {
 	if (ipp_db_begin_write(s->db, NULL) != IPP_OK)
 		return ipp_store_fail(s, errp, "cannot start a transaction");
+	s->in_txn = 1;
 	return IPP_OK;
+}
+
+/*
+ * After an out-of-memory, I/O or disk-full error SQLite may roll the
+ * whole transaction back by itself and go on in autocommit mode: every
+ * statement after that would be committed on its own, half an
+ * operation.  So inside ipp_store_begin's transaction a statement or a
+ * commit finding the connection in autocommit mode fails instead.
+ */
+static int
+rolled_back(struct ipp_store *s, char **errp)
+{
+	if (!s->in_txn || ipp_db_in_transaction(s->db))
+		return IPP_OK;
+	return ipp_error(errp, IPP_ESTORE, "store '%s': the transaction was "
+	    "rolled back after an earlier error: nothing of it was written",
+	    s->file);
 }
 
 int
 ipp_store_commit(struct ipp_store *s, char **errp)
 {
-	if (ipp_db_commit(s->db, NULL) == IPP_OK)
+	int rc;
+
+	if ((rc = rolled_back(s, errp)) != IPP_OK) {
+		s->in_txn = 0;
+		return rc;
+	}
+	if (ipp_db_commit(s->db, NULL) == IPP_OK) {
+		s->in_txn = 0;
 		return IPP_OK;
+	}
+	s->in_txn = 0;
 	return ipp_store_fail(s, errp, "cannot commit");
 }
 
 void
 ipp_store_rollback(struct ipp_store *s)
 {
+	s->in_txn = 0;
 	ipp_db_rollback(s->db);
 }
 
@@ -499,6 +601,8 @@ ipp_store_stmt(struct ipp_store *s, const char *sql, struct ipp_stmt **stp,
 	struct ipp_stmt *st;
 	int i;
 
+	if ((i = rolled_back(s, errp)) != IPP_OK)
+		return i;
 	for (i = 0; i < s->ncache; i++) {
 		if (s->cache[i].sql == sql) {
 			*stp = s->cache[i].stmt;

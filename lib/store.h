@@ -37,10 +37,11 @@ int ipp_store_path(char **pathp, const char *explicit, char **errp);
 /*
  * Opens (with IPP_STORE_CREATE: creates, mode 0600 in a 0700 directory)
  * the store at path and brings its schema up to date.  A missing store
- * without IPP_STORE_CREATE is IPP_ESTORE with a hint to run init.  A
- * path that is a symbolic link is IPP_ESTORE, saying so: the store is its
- * directory (the database, docs/, outbox/), so it is named by its real
- * path, never through a link.
+ * without IPP_STORE_CREATE is IPP_ESTORE with a hint to run init; so is
+ * a store on a network filesystem (see ipp_store_netfs).  A path that is
+ * a symbolic link is IPP_ESTORE, saying so: the store is its directory
+ * (the database, docs/, outbox/), so it is named by its real path, never
+ * through a link.
  */
 int ipp_store_open(struct ipp_store **sp, const char *path, int flags,
     char **errp);
@@ -49,6 +50,15 @@ int ipp_store_open(struct ipp_store **sp, const char *path, int flags,
  * is IPP_ESTORE with a hint to run init, and IPP_STORE_CREATE migrates it
  * (under the write lock: two machines never migrate at once).
  */
+
+/*
+ * The name of the network (or FUSE) filesystem whose statfs(2) f_type is
+ * f_type (NFS, SMB, CIFS, SMB2, FUSE, 9P, Ceph, AFS), or NULL for any
+ * other.  ipp_store_open refuses a store on one (IPP_ESTORE, naming the
+ * filesystem and IPP_ALLOW_NETFS) unless IPP_ALLOW_NETFS is 1: SQLite's
+ * WAL keeps its index in memory shared by the processes of one host.
+ */
+const char *ipp_store_netfs(long long f_type);
 void ipp_store_close(struct ipp_store *s);
 
 /*
@@ -176,7 +186,10 @@ int ipp_store_exec_ddl(struct ipp_store *s, const char *sql, char **errp);
 /* Sets the schema version; inside the migration's transaction. */
 int ipp_store_set_version(struct ipp_store *s, int version, char **errp);
 
-/* Sets *errp to "what: <database's message>" and returns IPP_ESTORE. */
+/*
+ * Sets *errp to "store 'FILE': what: <database's message>" and returns
+ * IPP_ESTORE: a failure of the store names it (a full disk, an I/O error).
+ */
 int ipp_store_fail(struct ipp_store *s, char **errp, const char *what);
 /* The database's message for the last failure. */
 const char *ipp_store_errmsg(struct ipp_store *s);

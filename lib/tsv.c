@@ -10,6 +10,7 @@
  * reverse: a field with nothing to escape is copied a block at a time
  * into the output buffer, which goes to the stream in 64 KiB writes.
  */
+#include <csv.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -61,6 +62,7 @@ struct ipp_tsv_writer {
 	size_t		 nf;		/* fields given for the current row */
 	int		 nul;		/* the current row has a NUL byte */
 	int		 err;		/* errno of a failed write (sticky) */
+	int		 csv;		/* RFC 4180 for spreadsheets, not TSV */
 };
 
 /* Eight bytes from p, the byte at p lowest, whatever the host order. */
@@ -822,6 +824,15 @@ int
 ipp_tsv_writer_open(struct ipp_tsv_writer **wp, FILE *fp,
     const char *const *columns, size_t ncolumns, char **errp)
 {
+	return ipp_tsv_writer_open_as(wp, fp, IPP_TSV_TEXT, columns, ncolumns,
+	    errp);
+}
+
+int
+ipp_tsv_writer_open_as(struct ipp_tsv_writer **wp, FILE *fp,
+    enum ipp_tsv_format format, const char *const *columns, size_t ncolumns,
+    char **errp)
+{
 	struct ipp_tsv_writer *w;
 	size_t i;
 	int rc;
@@ -845,6 +856,7 @@ ipp_tsv_writer_open(struct ipp_tsv_writer **wp, FILE *fp,
 	w->fp = fp;
 	w->cap = 2 * WRITE_CHUNK;
 	w->ncols = ncolumns;
+	w->csv = format == IPP_TSV_CSV;
 	/* Names need no escapes, so the header goes out as fields do. */
 	for (i = 0; i < ncolumns; i++)
 		ipp_tsv_write_field(w, columns[i]);
@@ -982,6 +994,55 @@ escape(char *o, const char *p, const char *e)
 	return o;
 }
 
+/*
+ * Whether a spreadsheet would take a cell starting with c for a formula
+ * (or strip it and then do so): OWASP's list for CSV injection.
+ */
+static int
+formula_start(unsigned char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' ||
+	    c == '\r';
+}
+
+/*
+ * A CSV cell, quoted by libcsv (RFC 4180: inner quotes doubled), with a
+ * single quote before a cell that would run as a formula.  NULL is the
+ * empty cell: CSV has no NULL.
+ */
+static int
+write_csv_field(struct ipp_tsv_writer *w, const char *field, size_t len)
+{
+	size_t n, lead;
+	char *o;
+
+	if (field != NULL && memchr(field, '\0', len) != NULL) {
+		w->nul = 1;
+		return IPP_EUSAGE;	/* end_row reports it */
+	}
+	if (field == NULL)
+		field = "", len = 0;
+	lead = len > 0 && formula_start((unsigned char)field[0]);
+	/* Quotes around, each quote doubled: at most 2 * len + 3, + comma. */
+	if (len > SIZE_MAX / 2 - 8 || reserve(w, 2 * len + 8) != IPP_OK) {
+		w->err = ENOMEM;
+		return IPP_ESYS;
+	}
+	o = w->buf + w->used;
+	if (w->nf > 1)
+		*o++ = ',';
+	if (lead) {
+		/* "'=1+2": the quote goes inside libcsv's opening quote. */
+		n = csv_write(o, 2 * len + 3, field, len);
+		memmove(o + 2, o + 1, n - 1);
+		o[1] = '\'';
+		n++;
+	} else
+		n = csv_write(o, 2 * len + 3, field, len);
+	w->used = (size_t)(o + n - w->buf);
+	return IPP_OK;
+}
+
 int
 ipp_tsv_write_field_len(struct ipp_tsv_writer *w, const char *field,
     size_t len)
@@ -993,6 +1054,8 @@ ipp_tsv_write_field_len(struct ipp_tsv_writer *w, const char *field,
 		return IPP_ESYS;
 	if (w->nf++ >= w->ncols)
 		return IPP_EUSAGE;	/* end_row reports it */
+	if (w->csv)
+		return write_csv_field(w, field, len);
 	if (len > SIZE_MAX / 4 || reserve(w, len + 3) != IPP_OK) {
 		w->err = ENOMEM;
 		return IPP_ESYS;
@@ -1043,10 +1106,12 @@ ipp_tsv_end_row(struct ipp_tsv_writer *w, char **errp)
 		return ipp_error(errp, IPP_EUSAGE, "TSV row of %zu field%s,"
 		    " header has %zu", nf, nf == 1 ? "" : "s", w->ncols);
 	}
-	if (reserve(w, 1) != IPP_OK) {
+	if (reserve(w, 2) != IPP_OK) {
 		w->err = ENOMEM;
 		return write_fail(w, errp);
 	}
+	if (w->csv)
+		w->buf[w->used++] = '\r';	/* RFC 4180: CRLF */
 	w->buf[w->used++] = '\n';
 	w->row = w->used;
 	if (w->used >= WRITE_CHUNK && flush_rows(w) != IPP_OK)

@@ -81,6 +81,22 @@ const char *ipp_tsv_name(const struct ipp_tsv_reader *r);
  */
 int ipp_tsv_writer_open(struct ipp_tsv_writer **wp, FILE *fp,
     const char *const *columns, size_t ncolumns, char **errp);
+
+/*
+ * The same writer in another format.  IPP_TSV_CSV writes RFC 4180 for
+ * spreadsheets (with libcsv): every cell quoted, quotes doubled, CRLF
+ * line ends, NULL as the empty cell, bytes as they are; a cell starting
+ * with = + - @, tab or CR gets a single quote in front, so that a
+ * spreadsheet shows it instead of running it as a formula (OWASP's
+ * advice on CSV injection).  A NUL byte drops the row as in TSV.
+ */
+enum ipp_tsv_format {
+	IPP_TSV_TEXT,		/* ipp-tsv(5) */
+	IPP_TSV_CSV,		/* RFC 4180, neutralised */
+};
+int ipp_tsv_writer_open_as(struct ipp_tsv_writer **wp, FILE *fp,
+    enum ipp_tsv_format format, const char *const *columns, size_t ncolumns,
+    char **errp);
 int ipp_tsv_writer_close(struct ipp_tsv_writer *w, char **errp);
 /*
  * Hands the finished rows to fp and flushes it now, for output a reader

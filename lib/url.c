@@ -387,13 +387,22 @@ check_authority(const char *text, const struct ipp_curl *c, CURLU *h,
 	char *s = NULL;
 	int ok;
 
-	if (c->url_get(h, CURLUPART_USER, &s, 0) == CURLUE_OK ||
-	    c->url_get(h, CURLUPART_PASSWORD, &s, 0) == CURLUE_OK) {
+	CURLUcode uc;
+
+	/* Out of memory must not pass for "no credentials" or "no port". */
+	if ((uc = c->url_get(h, CURLUPART_USER, &s, 0)) != CURLUE_OK &&
+	    uc != CURLUE_OUT_OF_MEMORY)
+		uc = c->url_get(h, CURLUPART_PASSWORD, &s, 0);
+	if (uc == CURLUE_OUT_OF_MEMORY)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	if (uc == CURLUE_OK) {
 		c->free(s);
 		return refuse(errp, text, "a URL with a user name or password "
 		    "is refused (rule C5)");
 	}
-	if (c->url_get(h, CURLUPART_PORT, &s, 0) != CURLUE_OK)
+	if ((uc = c->url_get(h, CURLUPART_PORT, &s, 0)) == CURLUE_OUT_OF_MEMORY)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	if (uc != CURLUE_OK)
 		return IPP_OK;
 	ok = strcmp(s, https ? "443" : "80") == 0;
 	if (!ok)
@@ -429,7 +438,10 @@ split(const char *text, const char *buf, int https, struct parts *p,
 	}
 	if ((rc = check_authority(text, c, h, https, errp)) != IPP_OK)
 		return rc;
-	if (c->url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+	if ((uc = c->url_get(h, CURLUPART_HOST, &host, 0)) ==
+	    CURLUE_OUT_OF_MEMORY)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	if (uc != CURLUE_OK)
 		return refuse(errp, text, "no host (rule C5)");
 	n = strlen(host);
 	if (n > 0 && host[n - 1] == '.')

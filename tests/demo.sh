@@ -408,9 +408,96 @@ step_account_view() {
 	run ipp-complain urls --complaint "$_tmall"
 }
 
+# ---- counter-notices and the tick (issue 10) ----
+
+step_counter() {
+	session handler "the case handler's terminal"
+	_url=$(ipp-complain urls --state pending-counter |
+	    awk -F '\t' 'NR == 2 { print $1 }')
+	say "A merchant files a counter-notice against an accepted listing;" \
+	    "merchants never sign in, so the handler records it, with the time" \
+	    "the merchant filed it, while the counter window is open (N0, N1)."
+	run ipp-counter file --url "$_url" --seller tb-shop-2231 \
+	    --name 'Acme Outlet Store' --email outlet@shop.example \
+	    --grounds 'We bought this stock from an authorised distributor.'
+	say "What the merchant is shown of the complaint: of the account only" \
+	    "the owner's name and contact email (A5)."
+	run ipp-counter notice "$_url"
+
+	session owner "the right holder's terminal"
+	say "The account was mailed when the counter arrived (N3):"
+	for _m in $(ls -t "$(dirname "$IPP_DB")"/outbox/new/*); do
+		if tr -d '\r' <"$_m" | grep -q '^Subject: ipp: .*counter-notice'; then
+			tr -d '\r' <"$_m" | sed -n '/^Subject:/p; /^$/,$p'
+			break
+		fi
+	done
+	say "It rejects the counter, with a reason (N2); a batch of them could" \
+	    "come on standard input, one reason a row."
+	run ipp-counter list
+	run ipp-counter reject --reason 'A test buy shows a counterfeit.' "$_url"
+
+	session handler "the case handler's terminal"
+	say "The handler rules on every rejected counter: here it upholds the" \
+	    "takedown (N2)."
+	echo "+ ipp-counter list --state counter-rejected | ipp-counter rule --takedown --reason 'Test buy confirms the fake.'"
+	ipp-counter list --state counter-rejected |
+	    ipp-counter rule --takedown --reason 'Test buy confirms the fake.'
+
+	say "The clock moves ten days on (IPP_NOW): every counter window has" \
+	    "closed.  The tick, which cron runs every five minutes, removes the" \
+	    "listings nobody countered, each recorded at its deadline (N1)."
+	IPP_NOW=$(date -u -d '+10 days' +%Y-%m-%dT%H:%M:%SZ)
+	export IPP_NOW
+	echo "+ IPP_NOW=$IPP_NOW ipp-counter tick"
+	ipp-counter tick
+	say "A second tick finds nothing left to do (only the header)."
+	run ipp-counter tick
+	unset IPP_NOW
+}
+
+# ---- the Good Faith Program (issue 11) ----
+
+step_score() {
+	session owner "the right holder's terminal"
+	say "The Good Faith figures: every decided URL by the time it became" \
+	    "final, over 90 days and all time, overall, per platform and per" \
+	    "reason code; open URLs count nowhere (rules G1, G2, G4, G6)."
+	run ipp-score show
+	say "The declaration ships with the toolkit, with a version (rule G3)."
+	printf '+ ipp-score declare | head -3\n'
+	ipp-score declare | head -3
+	run ipp-score declare --accept
+	say "Enrolment names each requirement that does not hold (rule G5)."
+	run_refused ipp-score enrol
+	run ipp-score status
+	say "What a batch of 300 URLs would cost if all were rejected (G4)."
+	run ipp-score what-if --rejected 300
+	say "The report: one HTML page, charts as inline SVG, no script;" \
+	    "open it in a browser, on a desk or a phone."
+	if [ -n "$kept" ]; then
+		report=$(dirname "$IPP_DB")/report.html
+	else
+		report=${TMPDIR:-/tmp}/ipp-demo-report.html
+	fi
+	run ipp-score report -o "$report"
+	score=$(ipp-score show | awk -F '\t' '
+	    NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	    $c["window"] == "90d" && $c["scope"] == "all" {
+		printf "account %s: takedown success %s %%, counter success " \
+		    "%s %%, %s decided, %s accepted needed", $c["account_id"],
+		    $c["success_rate"], $c["counter_success_rate"],
+		    $c["decided"], $c["needed"] }')
+	member=$(ipp-score status | awk -F '\t' 'NR == 2 {
+	    print ($2 == 1 ? "a member" : "not a member (failing: " $4 ")") }')
+}
+
+report=
+score=
+member=
 for step in init register verify login identity approve whoami \
     ipr_add ipr_verify ipr_watch complain_preflight complain_live \
-    complain_bulk decide account_view; do
+    complain_bulk decide account_view counter score; do
 	"step_$step"
 done
 echo
@@ -419,3 +506,5 @@ if [ -n "$kept" ]; then
 else
 	echo "# demo: done; the temporary store is removed"
 fi
+echo "# score: $score; $member"
+echo "# report: $report"

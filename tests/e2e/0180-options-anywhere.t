@@ -102,7 +102,7 @@ for cmdline in 'ipp-register logout --help' 'ipp-register whoami x --help' \
 	try $cmdline
 	is "$rc" 0 "'$cmdline' exits 0"
 	set -- $cmdline
-	like "$out" "^usage: $1 \\[-d store\\] $2( |\$)" \
+	like "$out" "^usage: $1 \\[-d store\\] \\[--csv\\] $2( |\$)" \
 	    "'$cmdline' prints the usage of $2"
 done
 

@@ -192,4 +192,12 @@ printf 'type,description,basis\nother,"an open quote,papers/cert.pdf\n' \
     >"$tmp/in/open.csv"
 refuses 4 'open\.csv:2: quoted field not closed' "a CSV quote left open" as alice ipp-ipr import open.csv
 
+# Filed with foreign keys checked once an import: every one holds, and
+# each shared paper has one documents row (D1).
+is "$(sql 'SELECT count(*) FROM pragma_foreign_key_check')" 0 \
+    "after the imports, no foreign key is broken"
+is "$(sql 'SELECT count(*) FROM ipr_documents d LEFT JOIN documents o
+    ON o.sha256 = d.sha256 WHERE o.sha256 IS NULL')" 0 \
+    "every IPR paper has its documents row"
+
 done_testing

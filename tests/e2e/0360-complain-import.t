@@ -266,6 +266,33 @@ first_tmall=$(sql "SELECT complaint_id FROM complaint_urls WHERE canonical_url =
 like "$err" "$f:$L_FIRST: already in open complaint $first_tmall \\(rule C5\\)" \
     "the message names the complaint that has the listing"
 
+# ---- C5 inside one import: twice in a group, and across two groups ----
+# The second group's listing 96030 is filed by the first group's
+# complaint, inserted earlier in the same import: the unique index
+# finds it inside a statement of many URLs, and only that row is
+# refused; the other 59 are filed, each with its filing move.
+{
+	echo 'url,platform,ipr,target,reason,supplement'
+	echo "$(listing_url tmall 96030),tmall,$CN,listing,tm-similar-mark,\"$SUP\""
+	listing_urls tmall 96001 60 | awk -v ipr="$CN" -v sup="$SUP" '
+	    { print $0 ",tmall," ipr ",listing,tm-counterfeit-goods,\"" sup "\"" }
+	    NR == 10 { print $0 ",tmall," ipr ",listing,tm-counterfeit-goods,\"" \
+	    sup "\"" }'
+} >"$d/twice.csv"
+try as alice ipp-complain import --drop-bad --no-check --force "$d/twice.csv"
+is "$rc" 1 "a listing twice in one import: exit 1 (--drop-bad)"
+like "$err" "twice.csv:13: the same listing as line 12 \\(rule C5\\)" \
+    "twice in a group: the later line names the earlier (C5)"
+single=$(sql "SELECT complaint_id FROM complaint_urls WHERE canonical_url =
+    'https://detail.tmall.com/item.htm?id=96030'")
+like "$err" "twice.csv:33: already in open complaint $single \\(rule C5\\)" \
+    "in two groups: the later one is refused at insert time (C5)"
+like "$err" "twice.csv: 62 rows, 2 refused" "the other rows are filed"
+is "$(sql "SELECT count(*) FROM complaint_urls u JOIN url_moves m
+    ON m.url_id = u.url_id AND m.from_state IS NULL
+    WHERE u.canonical_url LIKE '%id=960__'")" 60 \
+    "60 listings filed, each with one filing move"
+
 # ---- TSV, from a file and from stdin ----
 {
 	printf 'url\tplatform\tregion\tipr\ttarget\treason\tsupplement\n'

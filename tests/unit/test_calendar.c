@@ -111,6 +111,26 @@ test_daylight_saving(void **state)
 	assert_null(getenv("TZ"));
 }
 
+/*
+ * A zone that skips a day (found by fuzz_calendar): Samoa went from
+ * Thursday 2011-12-29 24:00 (UTC-10) to Saturday 2011-12-31 (UTC+14).
+ * The window used to end before it opened; the missing Friday is no
+ * business day, and 24:00 of a day is the start of the next that exists.
+ */
+static void
+test_skipped_day(void **state)
+{
+	(void)state;
+	/* Opened Thursday 14:04 local: the next business day is Monday 2. */
+	expect("Pacific/Apia", "2011-12-30T00:04:16Z", 1, NULL,
+	    "2012-01-02T10:00:00Z");
+	expect("Pacific/Apia", "2011-12-30T00:04:16Z", 3, NULL,
+	    "2012-01-04T10:00:00Z");
+	/* Opened Wednesday 28: Thursday 29 ends at the switch itself. */
+	expect("Pacific/Apia", "2011-12-28T22:00:00Z", 1, NULL,
+	    "2011-12-30T10:00:00Z");
+}
+
 static void
 test_bad_input(void **state)
 {
@@ -162,6 +182,92 @@ test_store(void **state)
 	free(err);
 }
 
+/* text as a file to read. */
+static FILE *
+text_file(const char *text)
+{
+	return fmemopen((void *)text, strlen(text), "r");
+}
+
+/* The end of the counter window opened at opened, from the store. */
+static void
+store_expect(struct fx *fx, const char *opened, const char *want)
+{
+	char got[IPP_TIME_LEN + 1], *err = NULL;
+	int64_t t, end;
+
+	assert_int_equal(ipp_clock_parse(opened, &t), 0);
+	fx_assert_ok(ipp_calendar_window_end(fx->store, t,
+	    "counter_window_days", &end, &err), err);
+	ipp_clock_format(end, got);
+	if (strcmp(got, want) != 0)
+		fail_msg("window opened %s: ends %s, expected %s", opened, got,
+		    want);
+}
+
+/* N1's list kept by the operator: added, removed, loaded, refused. */
+static void
+test_holiday_edits(void **state)
+{
+	struct fx *fx = *state;
+	char *err = NULL;
+	long added;
+	FILE *fp;
+	int is;
+
+	/* Friday 10:00 Shanghai: Wednesday; with Monday off, Thursday. */
+	store_expect(fx, "2026-03-06T02:00:00Z", "2026-03-11T16:00:00Z");
+	fx_assert_ok(ipp_calendar_holiday_add(fx->store, "2026-03-09",
+	    "test", &err), err);
+	store_expect(fx, "2026-03-06T02:00:00Z", "2026-03-12T16:00:00Z");
+	/* A holiday on a Saturday changes nothing. */
+	fx_assert_ok(ipp_calendar_holiday_add(fx->store, "2026-03-07", NULL,
+	    &err), err);
+	store_expect(fx, "2026-03-06T02:00:00Z", "2026-03-12T16:00:00Z");
+	assert_int_equal(ipp_calendar_holiday_add(fx->store, "2026-03-09",
+	    NULL, &err), IPP_EREFUSED);
+	fx_assert_contains(err, "holiday already");
+	assert_int_equal(ipp_calendar_holiday_add(fx->store, "2026-02-29",
+	    NULL, &err), IPP_EUSAGE);
+	fx_assert_contains(err, "'2026-02-29'");
+	assert_int_equal(ipp_calendar_holiday_add(fx->store,
+	    "2026-03-10T00:00:00Z", NULL, &err), IPP_EUSAGE);
+	fx_assert_ok(ipp_calendar_holiday_remove(fx->store, "2026-03-09",
+	    &err), err);
+	store_expect(fx, "2026-03-06T02:00:00Z", "2026-03-11T16:00:00Z");
+	assert_int_equal(ipp_calendar_holiday_remove(fx->store, "2026-03-09",
+	    &err), IPP_ENOTFOUND);
+	/* Across New Year: Wed 31 Dec 2025 + 3, with 1-2 January off. */
+	assert_non_null(fp = text_file("day,name\n2026-01-01,New Year\n"
+	    "2026-01-02,Bridge\n"));
+	fx_assert_ok(ipp_calendar_holiday_load(fx->store, fp, "h.csv",
+	    &added, &err), err);
+	fclose(fp);
+	assert_int_equal(added, 2);
+	store_expect(fx, "2025-12-31T02:00:00Z", "2026-01-07T16:00:00Z");
+	fx_assert_ok(ipp_calendar_store_holiday(fx->store, "2026-01-02", &is,
+	    &err), err);
+	assert_int_equal(is, 1);
+	/* A bad row loads nothing, not even the good rows before it. */
+	assert_non_null(fp = text_file("day\tname\n2026-05-01\tok\n"
+	    "2026-05-32\tbad\n"));
+	assert_int_equal(ipp_calendar_holiday_load(fx->store, fp, "h.tsv",
+	    &added, &err), IPP_EINPUT);
+	fclose(fp);
+	fx_assert_contains(err, "h.tsv:3:");
+	fx_assert_ok(ipp_calendar_store_holiday(fx->store, "2026-05-01", &is,
+	    &err), err);
+	assert_int_equal(is, 0);
+	/* The zone check the tick makes. */
+	fx_assert_ok(ipp_calendar_check_zone(fx->store, &err), err);
+	fx_assert_ok(ipp_settings_set(fx->store, "business_tz", "Mars/Base",
+	    &err), err);
+	assert_int_equal(ipp_calendar_check_zone(fx->store, &err),
+	    IPP_EREFUSED);
+	fx_assert_contains(err, "'Mars/Base'");
+	free(err);
+}
+
 int
 main(void)
 {
@@ -170,8 +276,11 @@ main(void)
 		cmocka_unit_test(test_local_day),
 		cmocka_unit_test(test_new_year),
 		cmocka_unit_test(test_daylight_saving),
+		cmocka_unit_test(test_skipped_day),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test_setup_teardown(test_store, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_holiday_edits, fx_setup,
 		    fx_teardown),
 	};
 

@@ -1,6 +1,7 @@
 /* Unit tests for lib/store.c: creation, configuration, paths, statements. */
 #include <sys/stat.h>
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -257,6 +258,51 @@ test_rollback_leaves_nothing(void **state)
 	    " WHERE name = 'code_ttl_minutes'"), 15);
 	/* A rollback outside a transaction is harmless. */
 	ipp_store_rollback(fx->store);
+}
+
+/*
+ * SQLite may roll a transaction back by itself after an out-of-memory or
+ * I/O error (found by make torture: an import went on in autocommit mode
+ * and committed half of itself).  Inside ipp_store_begin's transaction,
+ * a statement or a commit after that fails and writes nothing.
+ */
+static void
+test_no_write_after_auto_rollback(void **state)
+{
+	static const char sql[] = "INSERT INTO documents VALUES"
+	    " (?, 'image/png', 1, '2026-01-31T09:00:00Z')";
+	struct fx *fx = *state;
+	char *err = NULL;
+
+	fx_assert_ok(ipp_store_begin(fx->store, &err), err);
+	fx_assert_ok(ipp_store_run(fx->store, sql, "cannot add", &err, "t",
+	    "aa"), err);
+	/* What SQLite does on its own after SQLITE_NOMEM or SQLITE_FULL. */
+	assert_int_equal(sqlite3_exec(ipp_store_sqlite(fx->store), "ROLLBACK",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(ipp_store_run(fx->store, sql, "cannot add", &err,
+	    "t", "bb"), IPP_ESTORE);
+	assert_non_null(strstr(err, "rolled back"));
+	assert_non_null(strstr(err, ipp_store_file(fx->store)));
+	free(err);
+	err = NULL;
+	assert_int_equal(ipp_store_exec(fx->store, "INSERT INTO documents"
+	    " VALUES ('cc', 'image/png', 1, '2026-01-31T09:00:00Z')", &err),
+	    IPP_ESTORE);
+	free(err);
+	err = NULL;
+	assert_int_equal(ipp_store_commit(fx->store, &err), IPP_ESTORE);
+	free(err);
+	err = NULL;
+	assert_int_equal(fx_query_int(fx->store,
+	    "SELECT count(*) FROM documents"), 0);
+	/* The next transaction works as before. */
+	fx_assert_ok(ipp_store_begin(fx->store, &err), err);
+	fx_assert_ok(ipp_store_run(fx->store, sql, "cannot add", &err, "t",
+	    "dd"), err);
+	fx_assert_ok(ipp_store_commit(fx->store, &err), err);
+	assert_int_equal(fx_query_int(fx->store,
+	    "SELECT count(*) FROM documents"), 1);
 }
 
 static void
@@ -516,6 +562,39 @@ test_write_matches(void **state)
 	free(buf);
 }
 
+/*
+ * The network filesystems refused at open, by their statfs(2) magic
+ * (the seam: no NFS or FUSE mount is needed), and local ones let be.
+ */
+static void
+test_netfs_magic(void **state)
+{
+	struct ipp_store *s;
+	char *top = fx_tempdir(), *db = fx_path(top, "new/dir/ipp.db");
+	char *err = NULL;
+
+	assert_string_equal(ipp_store_netfs(0x6969), "NFS");
+	assert_string_equal(ipp_store_netfs(0xff534d42), "CIFS");
+	/* f_type is a signed word on some hosts: the same magic. */
+	assert_string_equal(ipp_store_netfs((long long)(int32_t)0xff534d42),
+	    "CIFS");
+	assert_string_equal(ipp_store_netfs(0xfe534d42), "SMB2");
+	assert_string_equal(ipp_store_netfs(0x517b), "SMB");
+	assert_string_equal(ipp_store_netfs(0x65735546), "FUSE");
+	assert_null(ipp_store_netfs(0xef53));		/* ext2/3/4 */
+	assert_null(ipp_store_netfs(0x01021994));	/* tmpfs */
+	assert_null(ipp_store_netfs(0x58465342));	/* XFS */
+	assert_null(ipp_store_netfs(0x9123683e));	/* Btrfs */
+	assert_null(ipp_store_netfs(0));
+	/* This test's own directory is local: opening is not refused. */
+	unsetenv("IPP_ALLOW_NETFS");
+	fx_assert_ok(ipp_store_open(&s, db, IPP_STORE_CREATE, &err), err);
+	ipp_store_close(s);
+	fx_rmtree(top);
+	free(db);
+	free(top);
+}
+
 int
 main(void)
 {
@@ -556,6 +635,9 @@ main(void)
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_column_dup,
 		    fx_setup, fx_teardown),
+		cmocka_unit_test(test_netfs_magic),
+		cmocka_unit_test_setup_teardown(
+		    test_no_write_after_auto_rollback, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

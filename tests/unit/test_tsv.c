@@ -3,6 +3,7 @@
  * against the empty string, the header, columns by name, and each kind of
  * malformed input refused with its line number.
  */
+#include <csv.h>
 #include <errno.h>
 #include <iconv.h>
 #include <setjmp.h>
@@ -697,6 +698,115 @@ test_writer_reports_write_errors(void **state)
 	signal(SIGPIPE, old);
 }
 
+/* Collects the cells libcsv's reader finds, to check what the writer wrote. */
+struct cells {
+	char	*cell[32];
+	size_t	 n;
+	size_t	 rows;
+	size_t	 per_row;		/* cells in the first row */
+	int	 ragged;		/* a row of another width */
+	size_t	 in_row;
+};
+
+static void
+on_cell(void *s, size_t len, void *arg)
+{
+	struct cells *c = arg;
+
+	assert_true(c->n < 32);
+	c->cell[c->n] = strndup(s != NULL ? s : "", len);
+	assert_non_null(c->cell[c->n]);
+	c->n++;
+	c->in_row++;
+}
+
+static void
+on_row(int term, void *arg)
+{
+	struct cells *c = arg;
+
+	if (c->rows++ == 0)
+		c->per_row = c->in_row;
+	else if (c->in_row != c->per_row)
+		c->ragged = 1;
+	c->in_row = 0;
+}
+
+/*
+ * --csv: RFC 4180 (read back by libcsv in strict mode, CRLF ends) and
+ * every cell a spreadsheet would run as a formula (= + - @ tab CR first)
+ * shown with a single quote in front; others exactly as they were.
+ */
+static void
+test_csv_neutralises_formulas(void **state)
+{
+	static const char *const cols[] = { "cell", "other" };
+	static const char *const cells[][2] = {
+		/* what the record holds, what the spreadsheet gets */
+		{ "=1+2", "'=1+2" },
+		{ "+1+2", "'+1+2" },
+		{ "-2+3", "'-2+3" },
+		{ "@SUM(A1:A9)", "'@SUM(A1:A9)" },
+		{ "\t=1", "'\t=1" },
+		{ "\r=1", "'\r=1" },
+		{ "=HYPERLINK(\"http://x\",\"y\")",
+		    "'=HYPERLINK(\"http://x\",\"y\")" },
+		{ "plain", "plain" },
+		{ "a=1", "a=1" },
+		{ "say \"hi\", then\r\nleave", "say \"hi\", then\r\nleave" },
+		{ "'quoted", "'quoted" },
+		{ "", "" },
+	};
+	static const char expect_head[] =
+	    "\"cell\",\"other\"\r\n\"'=1+2\",\"x\"\r\n";
+	struct ipp_tsv_writer *w;
+	struct csv_parser p;
+	struct cells c;
+	char *err = NULL;
+	const char *row[2];
+	struct out o;
+	size_t i, n = sizeof(cells) / sizeof(cells[0]);
+
+	out_open(&o);
+	assert_int_equal(ipp_tsv_writer_open_as(&w, o.fp, IPP_TSV_CSV, cols,
+	    2, &err), IPP_OK);
+	for (i = 0; i < n; i++) {
+		row[0] = cells[i][0];
+		row[1] = "x";
+		assert_int_equal(ipp_tsv_write_row(w, row, &err), IPP_OK);
+	}
+	row[0] = NULL;		/* NULL is the empty cell */
+	assert_int_equal(ipp_tsv_write_row(w, row, &err), IPP_OK);
+	row[0] = "nul";		/* a NUL byte drops the row, as in TSV */
+	assert_int_equal(ipp_tsv_write_field_len(w, "a\0b", 3), IPP_EUSAGE);
+	assert_int_equal(ipp_tsv_write_field(w, "x"), IPP_OK);
+	assert_int_equal(ipp_tsv_end_row(w, &err), IPP_EUSAGE);
+	free(err);
+	err = NULL;
+	assert_int_equal(ipp_tsv_writer_close(w, &err), IPP_OK);
+	out_close(&o);
+	assert_memory_equal(o.text, expect_head, sizeof(expect_head) - 1);
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI), 0);
+	assert_int_equal(csv_parse(&p, o.text, o.len, on_cell, on_row, &c),
+	    o.len);
+	assert_int_equal(csv_fini(&p, on_cell, on_row, &c), 0);
+	csv_free(&p);
+	assert_int_equal(c.rows, n + 2);
+	assert_false(c.ragged);
+	assert_string_equal(c.cell[0], "cell");
+	assert_string_equal(c.cell[1], "other");
+	for (i = 0; i < n; i++) {
+		assert_string_equal(c.cell[2 + 2 * i], cells[i][1]);
+		assert_string_equal(c.cell[3 + 2 * i], "x");
+	}
+	assert_string_equal(c.cell[2 + 2 * n], "");
+	for (i = 0; i < c.n; i++)
+		free(c.cell[i]);
+	free(o.text);
+}
+
 int
 main(void)
 {
@@ -714,6 +824,7 @@ main(void)
 		cmocka_unit_test(test_writer_counts_fields),
 		cmocka_unit_test(test_writer_refuses_bad_header),
 		cmocka_unit_test(test_writer_reports_write_errors),
+		cmocka_unit_test(test_csv_neutralises_formulas),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
