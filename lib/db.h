@@ -45,8 +45,9 @@
  *    PostgreSQL: the table ipp_schema (version), read and written in the
  *    migration's transaction, which holds the advisory lock, so two
  *    machines never migrate at once.
- *  - PRAGMAs (WAL, busy timeout, foreign keys, defensive) are SQLite's
- *    set-up only; PostgreSQL enforces foreign keys always.
+ *  - PRAGMAs (WAL, busy timeout, foreign keys, defensive, temp store)
+ *    are SQLite's set-up and tuning only: on PostgreSQL ipp_db_exec of
+ *    a PRAGMA does nothing, and foreign keys are always enforced.
  *
  * Errors: functions return IPP_OK or IPP_ESTORE; ipp_db_errmsg gives the
  * database's text of the last failure and ipp_db_errkind its kind.
