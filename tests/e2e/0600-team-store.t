@@ -5,8 +5,8 @@
 # the mail queue too, so any one machine's run delivers it (N3), and no
 # message twice when both run at once; gc removes contents no document
 # names.  Then 16 processes on both machines file overlapping listings,
-# and handlers decide, all at once: every rule holds (C5, H1), nothing
-# is lost, every move is made once.
+# and handlers decide, then ticks run, all at once: every rule holds
+# (C5, H1, N1), nothing is lost, every move is made once.
 . "$(dirname "$0")/lib.sh"
 
 if ! on_pg; then
@@ -187,5 +187,27 @@ is "$(sql "SELECT count(*) FROM complaint_urls u WHERE state <> (SELECT
     m.to_state FROM url_moves m WHERE m.url_id = u.url_id
     ORDER BY m.move_id DESC LIMIT 1)")" 0 \
     "each URL's state is its last move's"
+
+# Their counter windows end (N1): ticks on both machines at once, four
+# of them, move every accepted URL to removed, each once.
+accepted=$(sql "SELECT count(*) FROM complaint_urls
+    WHERE state = 'pending-counter'")
+like "$accepted" '^[1-9][0-9]*$' "some URLs wait for a counter-notice"
+now_add $((30 * 86400))
+k=1
+while [ "$k" -le 4 ]; do
+	m=a
+	[ $((k % 2)) -eq 0 ] && m=b
+	( on "$m" ipp-counter tick >"$tmp/t$k.out" 2>"$tmp/t$k.err"
+	  echo $? >"$tmp/t$k.rc" ) &
+	k=$((k + 1))
+done
+wait
+is "$(cat "$tmp"/t[1-4].rc | tr '\n' ' ')" "0 0 0 0 " "the four ticks exit 0"
+is "$(sql "SELECT count(*) FROM complaint_urls
+    WHERE state = 'pending-counter'")" 0 "no window is left open"
+is "$(sql "SELECT count(*) FROM url_moves
+    WHERE from_state = 'pending-counter' AND to_state = 'removed'")" \
+    "$accepted" "each accepted URL removed once, by one tick"
 
 done_testing
