@@ -31,6 +31,7 @@ struct ipp_db {
 	enum ipp_db_errkind errkind;	/* PostgreSQL: last failure's kind */
 	int		 changes;	/* PostgreSQL: rows the last one changed */
 	unsigned	 nstmts;	/* PostgreSQL: statements named so far */
+	int		 closing;	/* PostgreSQL: no DEALLOCATE any more */
 };
 
 struct ipp_stmt {
@@ -209,6 +210,13 @@ ipp_db_open_pg(struct ipp_db **dbp, const char *conninfo, char **errp)
 	}
 	*dbp = db;
 	return IPP_OK;
+}
+
+void
+ipp_db_closing(struct ipp_db *db)
+{
+	if (db != NULL)
+		db->closing = 1;
 }
 
 void
@@ -729,6 +737,7 @@ ipp_stmt_finalize(struct ipp_stmt *st)
 	if (st->db->kind == IPP_DB_PG) {
 		ipp_stmt_clear(st);
 		if (st->name[0] != '\0' && st->db->pg != NULL &&
+		    !st->db->closing &&
 		    (sql = ipp_strdup_printf("DEALLOCATE %s", st->name)) !=
 		    NULL) {
 			/* Not inside a failed transaction: it would fail too. */

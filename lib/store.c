@@ -386,6 +386,7 @@ ipp_store_close(struct ipp_store *s)
 
 	if (s == NULL)
 		return;
+	ipp_db_closing(s->db);
 	for (i = 0; i < s->ncache; i++)
 		ipp_stmt_finalize(s->cache[i].stmt);
 	ipp_db_close(s->db);
