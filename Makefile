@@ -8,19 +8,23 @@ SAN_BUILD ?= $(BUILD)-san
 
 DEB_PACKAGES = build-essential libsqlite3-dev libcurl4-openssl-dev libcsv-dev \
 	libcmocka-dev libsodium-dev libmagic-dev libmagic-mgc pkg-config mandoc \
-	sqlite3 openssl perl curl libssl-dev clang libclang-rt-dev chromium
+	sqlite3 openssl perl curl libssl-dev clang libclang-rt-dev chromium \
+	postgresql libpq-dev
 
 PKG_CONFIG ?= pkg-config
 PKGS = sqlite3 libsodium
-# libmagic and libcurl are loaded with dlopen on first use: headers only.
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) libmagic libcurl 2>/dev/null)
+# libmagic, libcurl and libpq are loaded with dlopen on first use: headers
+# only.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) libmagic libcurl libpq \
+	2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 # What the build needs before it starts, as pkg-config-module:package
 # (header:package for libcsv, which has no .pc file); the tests need
 # more.  A missing one stops the build with its package's name.
 TOOL_NEEDS = sqlite3:libsqlite3-dev libsodium:libsodium-dev \
-	libcurl:libcurl4-openssl-dev libmagic:libmagic-dev csv.h:libcsv-dev
+	libcurl:libcurl4-openssl-dev libmagic:libmagic-dev csv.h:libcsv-dev \
+	libpq:libpq-dev
 TEST_NEEDS = cmocka:libcmocka-dev openssl:libssl-dev
 
 CC ?= cc
@@ -52,7 +56,7 @@ UNIT_BINS = $(addprefix $(BUILD)/unit/,$(UNITS))
 HELPER_BINS = $(addprefix $(BUILD)/helpers/,$(HELPERS))
 SHIMS = $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%.so,$(SHIM_SRC))
 
-.PHONY: all deps check test unit e2e sanitize lint docs-test build-test demo \
+.PHONY: all deps check test unit e2e e2e-pg sanitize lint docs-test build-test demo \
 	bench install clean \
 	fuzz fuzz-replay torture torture-check
 .SUFFIXES:
@@ -171,6 +175,7 @@ $(BUILD)/helpers/%: tests/helpers/%.c tests/helpers/listen.h \
 # ASan+UBSan with leak detection, and the man pages linted and complete.
 check: deps
 	$(MAKE) test
+	$(MAKE) e2e-pg
 	$(MAKE) lint docs-test build-test
 	$(MAKE) sanitize
 	$(MAKE) torture-check
@@ -185,6 +190,13 @@ unit: $(BUILD)/.tests-ok $(UNIT_BINS) $(BINS) $(HELPER_BINS)
 e2e: $(BUILD)/.tests-ok $(BINS) $(HELPER_BINS)
 	IPP_BIN=$(abspath $(BUILD))/bin IPP_HELPERS=$(abspath $(BUILD))/helpers \
 		prove -j2 tests/e2e/*.t
+
+# The same suite on a team store: a throw-away PostgreSQL cluster
+# (tests/pg.sh), a database per test file, removed however it ends.
+e2e-pg: $(BUILD)/.tests-ok $(BINS) $(HELPER_BINS) $(BUILD)/unit/test_db
+	IPP_BIN=$(abspath $(BUILD))/bin IPP_HELPERS=$(abspath $(BUILD))/helpers \
+		sh tests/pg.sh sh -c '$(BUILD)/unit/test_db && \
+		IPP_TEST_STORE=postgresql prove -j2 tests/e2e/*.t'
 
 sanitize:
 	$(MAKE) BUILD=$(SAN_BUILD) CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \

@@ -127,7 +127,7 @@ optional_store(struct cmd *c)
 	char *path = NULL;
 
 	if (ipp_store_path(&path, c->store_arg, NULL) == IPP_OK &&
-	    access(path, F_OK) == 0)
+	    ipp_store_exists(path))
 		cmd_open_store(c, 0);
 	free(path);
 	return c->store;

@@ -94,12 +94,12 @@ find_email(struct ipp_store *s, const char *email, int64_t *id, char **errp)
 {
 	static const char sql[] = "SELECT account_id FROM accounts"
 	    " WHERE email = ?";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+	ipp_stmt_bind_static(st, 1, email);
 	return ipp_store_first_int(s, st, id, "cannot look up the email", errp);
 }
 
@@ -146,7 +146,7 @@ has_handler(struct ipp_store *s, int64_t *yes, char **errp)
 {
 	static const char sql[] = "SELECT 1 FROM accounts"
 	    " WHERE role = 'handler'";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
@@ -373,11 +373,11 @@ struct code_row {
 };
 
 static void
-copy_text(char *dst, size_t size, sqlite3_stmt *st, int i)
+copy_text(char *dst, size_t size, struct ipp_stmt *st, int i)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	const char *t = ipp_stmt_text(st, i);
 
-	snprintf(dst, size, "%s", t != NULL ? (const char *)t : "");
+	snprintf(dst, size, "%s", t != NULL ? t : "");
 }
 
 static int
@@ -388,27 +388,27 @@ load_code(struct ipp_store *s, const char *email, struct code_row *row,
 	    " c.sent_at, c.expires_at, c.wrong_tries, c.used FROM accounts a"
 	    " LEFT JOIN verification_codes c ON c.account_id = a.account_id"
 	    " WHERE a.email = lower(?) AND a.role = 'account'";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	memset(row, 0, sizeof(*row));
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		row->account_id = sqlite3_column_int64(st, 0);
+	ipp_stmt_bind_static(st, 1, email);
+	rc = ipp_stmt_step(st);
+	if (rc == IPP_STMT_ROW) {
+		row->account_id = ipp_stmt_int(st, 0);
 		copy_text(row->state, sizeof(row->state), st, 1);
 		row->code_hash = ipp_store_column_dup(st, 2);
 		copy_text(row->sent_at, sizeof(row->sent_at), st, 3);
 		copy_text(row->expires_at, sizeof(row->expires_at), st, 4);
-		row->wrong_tries = sqlite3_column_int(st, 5);
-		row->used = sqlite3_column_int(st, 6);
+		row->wrong_tries = (int)ipp_stmt_int(st, 5);
+		row->used = (int)ipp_stmt_int(st, 6);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_ROW && rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, "cannot read the account");
-	if (rc == SQLITE_DONE)
+	if (rc == IPP_STMT_DONE)
 		return ipp_error(errp, IPP_ENOTFOUND, "no account '%s'", email);
 	if (strcmp(row->state, "unverified") != 0)
 		return ipp_error(errp, IPP_EREFUSED,
@@ -743,13 +743,13 @@ ipp_account_whoami(struct ipp_store *s, const struct ipp_auth *who,
     struct ipp_tsv_writer *w, char **errp)
 {
 	static const char sql[] = ACCOUNT_SELECT " WHERE account_id = ?";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	long n;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, who->account_id);
+	ipp_stmt_bind_int(st, 1, who->account_id);
 	return ipp_store_write_rows(s, st, w, &n, errp);
 }
 
@@ -762,7 +762,7 @@ ipp_account_list(struct ipp_store *s, const struct ipp_auth *who,
 {
 	static const char sql[] = ACCOUNT_SELECT
 	    " WHERE (?1 IS NULL OR state = ?1) ORDER BY account_id";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	long n;
 	int rc;
 
@@ -775,7 +775,7 @@ ipp_account_list(struct ipp_store *s, const struct ipp_auth *who,
 		    "or identity-rejected (rule A6)", state);
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	ipp_store_bind_text(st, 1, state);
+	ipp_stmt_bind_text(st, 1, state);
 	return ipp_store_write_matches(s, st, w, &n, errp);
 }
 
@@ -786,7 +786,7 @@ ipp_account_history(struct ipp_store *s, const struct ipp_auth *who,
 	static const char sql[] = "SELECT event_id, account_id, actor_id,"
 	    " action, detail, at FROM account_events WHERE account_id = ?"
 	    " ORDER BY event_id";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	long n;
 	int rc;
 
@@ -796,7 +796,7 @@ ipp_account_history(struct ipp_store *s, const struct ipp_auth *who,
 		    (long long)id);
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	ipp_stmt_bind_int(st, 1, id);
 	if ((rc = ipp_store_write_rows(s, st, w, &n, errp)) != IPP_OK)
 		return rc;
 	return n > 0 ? IPP_OK : ipp_error(errp, IPP_ENOTFOUND,
@@ -809,16 +809,16 @@ ipp_account_profile(struct ipp_store *s, int64_t id,
 {
 	static const char sql[] = "SELECT role, state, category, owner_name,"
 	    " contact_email FROM accounts WHERE account_id = ?";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	memset(p, 0, sizeof(*p));
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
+	ipp_stmt_bind_int(st, 1, id);
+	if ((rc = ipp_stmt_step(st)) != IPP_STMT_ROW) {
+		ipp_stmt_reset(st);
+		if (rc != IPP_STMT_DONE)
 			return ipp_store_fail(s, errp, "cannot read the account");
 		return ipp_error(errp, IPP_ENOTFOUND, "no account %lld",
 		    (long long)id);
@@ -828,7 +828,7 @@ ipp_account_profile(struct ipp_store *s, int64_t id,
 	copy_text(p->category, sizeof(p->category), st, 2);
 	p->owner_name = ipp_store_column_dup(st, 3);
 	p->contact_email = ipp_store_column_dup(st, 4);
-	sqlite3_reset(st);
+	ipp_stmt_reset(st);
 	if (p->contact_email == NULL) {
 		ipp_account_profile_free(p);
 		return ipp_error(errp, IPP_ESYS, "out of memory");

@@ -158,7 +158,7 @@ ipp_auth_login(struct ipp_store *s, const char *email, const char *password,
 	static const char sql[] = "SELECT account_id, password_hash, state"
 	    " FROM accounts WHERE email = lower(?)";
 	char expires[IPP_TIME_LEN + 1], *hash = NULL;
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	long long hours;
 	int64_t id = 0, now;
 	int rc, unverified = 0;
@@ -168,14 +168,14 @@ ipp_auth_login(struct ipp_store *s, const char *email, const char *password,
 		return rc;
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
+	ipp_stmt_bind_static(st, 1, email);
+	if (ipp_stmt_step(st) == IPP_STMT_ROW) {
+		id = ipp_stmt_int(st, 0);
 		hash = ipp_store_column_dup(st, 1);
-		unverified = strcmp((const char *)sqlite3_column_text(st, 2),
+		unverified = strcmp(ipp_stmt_text(st, 2),
 		    "unverified") == 0;
 	}
-	sqlite3_reset(st);
+	ipp_stmt_reset(st);
 	if (hash == NULL) {
 		/* Spend the same effort on an unknown email: no oracle. */
 		char dummy[IPP_SECRET_HASH_MAX];
@@ -236,7 +236,7 @@ ipp_auth_current(struct ipp_store *s, struct ipp_auth *who, char **errp)
 	char token[IPP_SECRET_HEX], hash[IPP_SECRET_HEX];
 	char now[IPP_TIME_LEN + 1];
 	const char *expires;
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = current_token(token, errp)) != IPP_OK ||
@@ -244,31 +244,31 @@ ipp_auth_current(struct ipp_store *s, struct ipp_auth *who, char **errp)
 	    (rc = ipp_clock_now_text(now, errp)) != IPP_OK ||
 	    (rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+	ipp_stmt_bind_static(st, 1, hash);
+	if ((rc = ipp_stmt_step(st)) != IPP_STMT_ROW) {
 		/* A failing store is not a revoked token. */
-		if (rc != SQLITE_DONE) {
+		if (rc != IPP_STMT_DONE) {
 			rc = ipp_store_fail(s, errp, "cannot check the session");
-			sqlite3_reset(st);
+			ipp_stmt_reset(st);
 			return rc;
 		}
-		sqlite3_reset(st);
+		ipp_stmt_reset(st);
 		return ipp_error(errp, IPP_EAUTH, "%s",
 		    "unknown or revoked token: " NOT_SIGNED_IN);
 	}
-	expires = (const char *)sqlite3_column_text(st, 3);
+	expires = ipp_stmt_text(st, 3);
 	if (expires != NULL && strcmp(expires, now) <= 0) {
 		rc = ipp_error(errp, IPP_EAUTH, "the session expired at %s: "
 		    "sign in again with 'ipp-register login'", expires);
-		sqlite3_reset(st);
+		ipp_stmt_reset(st);
 		return rc;
 	}
-	who->account_id = sqlite3_column_int64(st, 0);
-	who->role = strcmp((const char *)sqlite3_column_text(st, 1),
+	who->account_id = ipp_stmt_int(st, 0);
+	who->role = strcmp(ipp_stmt_text(st, 1),
 	    "handler") == 0 ? IPP_ROLE_HANDLER : IPP_ROLE_ACCOUNT;
 	snprintf(who->state, sizeof(who->state), "%s",
-	    (const char *)sqlite3_column_text(st, 2));
-	sqlite3_reset(st);
+	    ipp_stmt_text(st, 2));
+	ipp_stmt_reset(st);
 	return IPP_OK;
 }
 
@@ -340,16 +340,16 @@ ipp_auth_passwd(struct ipp_store *s, const struct ipp_auth *who,
 	    " WHERE account_id = ?";
 	char token[IPP_SECRET_HEX], keep[IPP_SECRET_HEX];
 	char hash[IPP_SECRET_HASH_MAX], *old;
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_auth_check_password_policy(s, next, errp)) != IPP_OK ||
 	    (rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, who->account_id);
-	old = sqlite3_step(st) == SQLITE_ROW ? ipp_store_column_dup(st, 0) :
+	ipp_stmt_bind_int(st, 1, who->account_id);
+	old = ipp_stmt_step(st) == IPP_STMT_ROW ? ipp_store_column_dup(st, 0) :
 	    NULL;
-	sqlite3_reset(st);
+	ipp_stmt_reset(st);
 	if (old == NULL)
 		return ipp_store_fail(s, errp, "cannot read the account");
 	rc = ipp_secret_check_password(old, current, errp);

@@ -173,13 +173,13 @@ ipp_calendar_store_holiday(void *arg, const char *day, int *is,
 {
 	static const char sql[] = "SELECT count(*) FROM holidays WHERE day = ?";
 	struct ipp_store *s = arg;
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t n;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
+	ipp_stmt_bind_text(st, 1, day);
 	if ((rc = ipp_store_first_int(s, st, &n, "cannot read the holiday "
 	    "list", errp)) != IPP_OK)
 		return rc;
@@ -249,7 +249,7 @@ ipp_calendar_holidays(struct ipp_store *s, struct ipp_tsv_writer *w,
 {
 	static const char sql[] = "SELECT day, name, created_at FROM holidays"
 	    " ORDER BY day";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)

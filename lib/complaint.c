@@ -56,18 +56,18 @@ ipp_complaint_record(struct ipp_store *s, int64_t account_id,
 	    " COALESCE(SUM(CASE WHEN state IN ('rejected', 'restored',"
 	    "  'withdrawn') THEN 1 ELSE 0 END), 0)"
 	    " FROM complaint_urls WHERE account_id = ?";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, account_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r->removed = (long)sqlite3_column_int64(st, 0);
-		r->unsuccessful = (long)sqlite3_column_int64(st, 1);
+	ipp_stmt_bind_int(st, 1, account_id);
+	if ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
+		r->removed = (long)ipp_stmt_int(st, 0);
+		r->unsuccessful = (long)ipp_stmt_int(st, 1);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? IPP_OK :
+	ipp_stmt_reset(st);
+	return rc == IPP_STMT_ROW ? IPP_OK :
 	    ipp_store_fail(s, errp, "cannot read the account's record");
 }
 
@@ -308,13 +308,13 @@ ipp_complaint_open_duplicate(struct ipp_store *s, int64_t account, const char *c
 {
 	static const char sql[] = "SELECT complaint_id FROM complaint_urls"
 	    " WHERE account_id = ? AND canonical_url = ? AND " IPP_URL_OPEN;
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, account);
-	sqlite3_bind_text(st, 2, canonical, -1, SQLITE_STATIC);
+	ipp_stmt_bind_int(st, 1, account);
+	ipp_stmt_bind_static(st, 2, canonical);
 	return ipp_store_first_int(s, st, complaint_id,
 	    "cannot read complaints", errp);
 }
@@ -458,25 +458,22 @@ static int
 insert_urls(struct ipp_store *s, int64_t id, int64_t account,
     const char *now, const struct ipp_complaint_item *items, char **errp)
 {
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int i, rc;
 
 	if ((rc = ipp_store_stmt(s, urls_sql(), &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, account);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	ipp_stmt_bind_int(st, 1, id);
+	ipp_stmt_bind_int(st, 2, account);
+	ipp_stmt_bind_static(st, 3, now);
 	for (i = 0; i < URL_ROWS; i++) {
-		sqlite3_bind_text(st, 4 + 3 * i, items[i].input, -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(st, 5 + 3 * i, items[i].url->canonical, -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(st, 6 + 3 * i, items[i].url->id, -1,
-		    SQLITE_STATIC);
+		ipp_stmt_bind_static(st, 4 + 3 * i, items[i].input);
+		ipp_stmt_bind_static(st, 5 + 3 * i, items[i].url->canonical);
+		ipp_stmt_bind_static(st, 6 + 3 * i, items[i].url->id);
 	}
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? IPP_OK :
+	rc = ipp_stmt_step(st);
+	ipp_stmt_reset(st);
+	return rc == IPP_STMT_DONE ? IPP_OK :
 	    ipp_store_fail(s, errp, "cannot file a URL");
 }
 
@@ -715,16 +712,16 @@ ipp_complaint_write_verdict(struct ipp_tsv_writer *w,
 /* Binds the filter: ?1 account or NULL (handler), ?2 state, ?3 platform,
  * ?4 since, ?5 complaint. */
 static void
-bind_filter(sqlite3_stmt *st, const struct ipp_auth *who,
+bind_filter(struct ipp_stmt *st, const struct ipp_auth *who,
     const struct ipp_complaint_filter *f)
 {
 	if (who->role != IPP_ROLE_HANDLER)
-		sqlite3_bind_int64(st, 1, who->account_id);
-	ipp_store_bind_text(st, 2, f->state);
-	ipp_store_bind_text(st, 3, f->platform);
-	ipp_store_bind_text(st, 4, f->since);
+		ipp_stmt_bind_int(st, 1, who->account_id);
+	ipp_stmt_bind_text(st, 2, f->state);
+	ipp_stmt_bind_text(st, 3, f->platform);
+	ipp_stmt_bind_text(st, 4, f->since);
 	if (f->complaint_id > 0)
-		sqlite3_bind_int64(st, 5, f->complaint_id);
+		ipp_stmt_bind_int(st, 5, f->complaint_id);
 }
 
 int
@@ -749,7 +746,7 @@ ipp_complaint_list(struct ipp_store *s, const struct ipp_auth *who,
 	    " GROUP BY c.complaint_id, c.platform, c.region, c.ipr_id,"
 	    " c.target, c.reason, c.created_at, c.priority, c.due_at) AS v"
 	    " WHERE (?2 IS NULL OR v.state = ?2) ORDER BY v.complaint_id";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if (f->state != NULL && strcmp(f->state, "open") != 0 &&
@@ -791,7 +788,7 @@ ipp_complaint_urls(struct ipp_store *s, const struct ipp_auth *who,
 	    " AND (?4 IS NULL OR c.created_at >= ?4)"
 	    " AND (?5 IS NULL OR u.complaint_id = ?5)"
 	    " ORDER BY u.url_id";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if (f->state != NULL && !valid_url_state(f->state))
@@ -814,7 +811,7 @@ withdraw_urls(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
 	    " ORDER BY url_id";
 	struct ipp_move m = { 0, NULL, "withdrawn", who->account_id, NULL,
 		now, NULL };
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t *ids = NULL;
 	char (*from)[24] = NULL;
 	size_t n = 0, i;
@@ -823,9 +820,9 @@ withdraw_urls(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
 	*moved = 0;
 	if ((rc = ipp_store_stmt(s, open_sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	ipp_stmt_bind_int(st, 1, id);
 	/* At most complaint_max_urls rows: collect, then move. */
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
 		int64_t *gi = realloc(ids, (n + 1) * sizeof(*ids));
 		char (*gf)[24] = gi ? realloc(from, (n + 1) * sizeof(*from)) :
 		    NULL;
@@ -835,16 +832,16 @@ withdraw_urls(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
 		if (gf != NULL)
 			from = gf;
 		if (gi == NULL || gf == NULL) {
-			sqlite3_reset(st);
+			ipp_stmt_reset(st);
 			rc = ipp_error(errp, IPP_ESYS, "out of memory");
 			goto done;
 		}
-		ids[n] = sqlite3_column_int64(st, 0);
+		ids[n] = ipp_stmt_int(st, 0);
 		snprintf(from[n++], sizeof(from[0]), "%s",
-		    (const char *)sqlite3_column_text(st, 1));
+		    ipp_stmt_text(st, 1));
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_DONE) {
 		rc = ipp_store_fail(s, errp, "cannot read the complaint's URLs");
 		goto done;
 	}
@@ -868,7 +865,7 @@ ipp_complaint_withdraw(struct ipp_store *s, const struct ipp_auth *who,
 	static const char owner_sql[] = "SELECT account_id FROM complaints"
 	    " WHERE complaint_id = ?";
 	char now[IPP_TIME_LEN + 1];
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc, own, moved;
 
 	if ((rc = ipp_clock_now_text(now, errp)) != IPP_OK ||
@@ -876,10 +873,10 @@ ipp_complaint_withdraw(struct ipp_store *s, const struct ipp_auth *who,
 		return rc;
 	if ((rc = ipp_store_stmt(s, owner_sql, &st, errp)) != IPP_OK)
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	own = sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_int64(st, 0) == who->account_id;
-	sqlite3_reset(st);
+	ipp_stmt_bind_int(st, 1, id);
+	own = ipp_stmt_step(st) == IPP_STMT_ROW &&
+	    ipp_stmt_int(st, 0) == who->account_id;
+	ipp_stmt_reset(st);
 	if (!own) {
 		rc = ipp_error(errp, IPP_ENOTFOUND, "no complaint %lld",
 		    (long long)id);

@@ -119,27 +119,27 @@ read_target(struct ipp_store *s, int64_t url_id, struct target *t,
 	    "  AND m.to_state = 'pending-counter')"
 	    " FROM complaint_urls u JOIN complaints c"
 	    " ON c.complaint_id = u.complaint_id WHERE u.url_id = ?";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	memset(t, 0, sizeof(*t));
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, url_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		t->complaint_id = sqlite3_column_int64(st, 0);
-		t->account_id = sqlite3_column_int64(st, 1);
+	ipp_stmt_bind_int(st, 1, url_id);
+	if ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
+		t->complaint_id = ipp_stmt_int(st, 0);
+		t->account_id = ipp_stmt_int(st, 1);
 		t->platform = ipp_store_column_dup(st, 2);
 		t->region = ipp_store_column_dup(st, 3);
 		t->state = ipp_store_column_dup(st, 4);
 		t->window = ipp_store_column_dup(st, 5);
 		t->accepted = ipp_store_column_dup(st, 6);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	ipp_stmt_reset(st);
+	if (rc == IPP_STMT_DONE)
 		return ipp_error(errp, IPP_ENOTFOUND, "no URL %lld",
 		    (long long)url_id);
-	if (rc != SQLITE_ROW)
+	if (rc != IPP_STMT_ROW)
 		return ipp_store_fail(s, errp, "cannot read a URL");
 	if (t->platform == NULL || t->state == NULL) {
 		target_free(t);
@@ -164,14 +164,14 @@ merchant(struct ipp_store *s, const struct target *t,
 	    " VALUES (?, ?, ?, ?, ?, ?, ?)";
 	const char *email = q->email != NULL && *q->email != '\0' ?
 	    q->email : NULL;
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, find_sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, t->platform, -1, SQLITE_STATIC);
-	ipp_store_bind_text(st, 2, t->region);
-	sqlite3_bind_text(st, 3, q->seller, -1, SQLITE_STATIC);
+	ipp_stmt_bind_static(st, 1, t->platform);
+	ipp_stmt_bind_text(st, 2, t->region);
+	ipp_stmt_bind_static(st, 3, q->seller);
 	if ((rc = ipp_store_first_int(s, st, id, "cannot read merchants",
 	    errp)) != IPP_OK)
 		return rc;
@@ -277,7 +277,7 @@ tell_accounts(struct ipp_store *s, int64_t first, char **errp)
 	    " JOIN accounts a ON a.account_id = u.account_id"
 	    " JOIN merchants m ON m.merchant_id = c.merchant_id"
 	    " WHERE c.counter_id > ? ORDER BY u.account_id, c.counter_id";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t account = 0;
 	char *to = NULL, *body = NULL, *subject = NULL;
 	size_t len = 0;
@@ -287,15 +287,15 @@ tell_accounts(struct ipp_store *s, int64_t first, char **errp)
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, first);
+	ipp_stmt_bind_int(st, 1, first);
 	for (;;) {
-		step = sqlite3_step(st);
-		if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		step = ipp_stmt_step(st);
+		if (step != IPP_STMT_ROW && step != IPP_STMT_DONE) {
 			rc = ipp_store_fail(s, errp, "cannot read counters");
 			break;
 		}
-		if (account != 0 && (step == SQLITE_DONE ||
-		    sqlite3_column_int64(st, 0) != account)) {
+		if (account != 0 && (step == IPP_STMT_DONE ||
+		    ipp_stmt_int(st, 0) != account)) {
 			fprintf(fp, "\nAnswer each before it is due, or the "
 			    "listing is restored (rule N1):\n'ipp-counter "
 			    "reject --reason TEXT URL_ID' or 'ipp-counter "
@@ -317,10 +317,10 @@ tell_accounts(struct ipp_store *s, int64_t first, char **errp)
 			if (rc != IPP_OK)
 				break;
 		}
-		if (step == SQLITE_DONE)
+		if (step == IPP_STMT_DONE)
 			break;
 		if (account == 0) {
-			account = sqlite3_column_int64(st, 0);
+			account = ipp_stmt_int(st, 0);
 			if ((to = ipp_store_column_dup(st, 1)) == NULL ||
 			    (fp = open_memstream(&body, &len)) == NULL) {
 				rc = ipp_error(errp, IPP_ESYS, "out of memory");
@@ -333,16 +333,16 @@ tell_accounts(struct ipp_store *s, int64_t first, char **errp)
 		fprintf(fp, "URL %lld of complaint %lld: %s\n"
 		    "  merchant: %s (seller %s), filed %s\n"
 		    "  answer due: %s\n  grounds: %s\n",
-		    (long long)sqlite3_column_int64(st, 2),
-		    (long long)sqlite3_column_int64(st, 3),
-		    (const char *)sqlite3_column_text(st, 4),
-		    (const char *)sqlite3_column_text(st, 5),
-		    (const char *)sqlite3_column_text(st, 6),
-		    (const char *)sqlite3_column_text(st, 7),
-		    (const char *)sqlite3_column_text(st, 8),
-		    (const char *)sqlite3_column_text(st, 9));
+		    (long long)ipp_stmt_int(st, 2),
+		    (long long)ipp_stmt_int(st, 3),
+		    ipp_stmt_text(st, 4),
+		    ipp_stmt_text(st, 5),
+		    ipp_stmt_text(st, 6),
+		    ipp_stmt_text(st, 7),
+		    ipp_stmt_text(st, 8),
+		    ipp_stmt_text(st, 9));
 	}
-	sqlite3_reset(st);
+	ipp_stmt_reset(st);
 	if (fp != NULL)
 		fclose(fp);
 	free(body);
@@ -355,7 +355,7 @@ last_counter(struct ipp_store *s, int64_t *id, char **errp)
 {
 	static const char sql[] = "SELECT COALESCE(max(counter_id), 0)"
 	    " FROM counters";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
@@ -709,24 +709,24 @@ ipp_counter_apply(struct ipp_counter_batch *b, int64_t url_id,
 	static const char release_sql[] = "RELEASE ipp_answer";
 	static const char undo_sql[] = "ROLLBACK TO ipp_answer";
 	struct ipp_move m;
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t account = 0;
 	int rc, rc2;
 
 	memset(r, 0, sizeof(*r));
 	if ((rc = ipp_store_stmt(b->s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, url_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r->complaint_id = sqlite3_column_int64(st, 0);
-		account = sqlite3_column_int64(st, 1);
+	ipp_stmt_bind_int(st, 1, url_id);
+	if ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
+		r->complaint_id = ipp_stmt_int(st, 0);
+		account = ipp_stmt_int(st, 1);
 		snprintf(r->state, sizeof(r->state), "%s",
-		    (const char *)sqlite3_column_text(st, 2));
+		    ipp_stmt_text(st, 2));
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_ROW && rc != IPP_STMT_DONE)
 		return ipp_store_fail(b->s, errp, "cannot read a URL");
-	if (rc == SQLITE_DONE || (b->who->role != IPP_ROLE_HANDLER &&
+	if (rc == IPP_STMT_DONE || (b->who->role != IPP_ROLE_HANDLER &&
 	    account != b->who->account_id)) {
 		memset(r, 0, sizeof(*r));
 		return ipp_error(errp, IPP_ENOTFOUND, "no URL %lld among your "
@@ -814,7 +814,7 @@ ipp_counter_list(struct ipp_store *s, const struct ipp_auth *who,
 	    " AND (?3 IS NULL OR k.answer_due_at < ?3)"
 	    " ORDER BY u.url_id";
 	char due[IPP_TIME_LEN + 1];
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t t;
 	int rc;
 
@@ -829,11 +829,11 @@ ipp_counter_list(struct ipp_store *s, const struct ipp_auth *who,
 	    (rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	if (who->role != IPP_ROLE_HANDLER)
-		sqlite3_bind_int64(st, 1, who->account_id);
-	ipp_store_bind_text(st, 2, f->state);
+		ipp_stmt_bind_int(st, 1, who->account_id);
+	ipp_stmt_bind_text(st, 2, f->state);
 	if (f->due_before != NULL) {
 		ipp_clock_format(t, due);
-		sqlite3_bind_text(st, 3, due, -1, SQLITE_TRANSIENT);
+		ipp_stmt_bind_text(st, 3, due);
 	}
 	return ipp_store_write_matches(s, st, w, count, errp);
 }
@@ -857,18 +857,18 @@ ipp_counter_notice(struct ipp_store *s, const struct ipp_auth *who,
 		"contact_email", "ipr_type", "ipr_name", "ipr_number",
 		"ipr_registrant", "ipr_jurisdiction", "ipr_expires", "reason",
 		"reason_label", "supplement", "complained_at" };
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	size_t i;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, url_id);
+	ipp_stmt_bind_int(st, 1, url_id);
 	if (who->role != IPP_ROLE_HANDLER)
-		sqlite3_bind_int64(st, 2, who->account_id);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? ipp_error(errp, IPP_ENOTFOUND,
+		ipp_stmt_bind_int(st, 2, who->account_id);
+	if ((rc = ipp_stmt_step(st)) != IPP_STMT_ROW) {
+		ipp_stmt_reset(st);
+		return rc == IPP_STMT_DONE ? ipp_error(errp, IPP_ENOTFOUND,
 		    "no URL %lld", (long long)url_id) :
 		    ipp_store_fail(s, errp, "cannot read a URL");
 	}
@@ -876,9 +876,9 @@ ipp_counter_notice(struct ipp_store *s, const struct ipp_auth *who,
 	for (i = 0; i < sizeof(names) / sizeof(names[0]) && rc == IPP_OK;
 	    i++) {
 		const char *row[] = { names[i],
-			(const char *)sqlite3_column_text(st, (int)i) };
+			ipp_stmt_text(st, (int)i) };
 		rc = ipp_tsv_write_row(w, row, errp);
 	}
-	sqlite3_reset(st);
+	ipp_stmt_reset(st);
 	return rc;
 }

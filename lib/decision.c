@@ -51,7 +51,7 @@ ipp_decision_open(struct ipp_store *s, const struct ipp_auth *who,
 	static const char last_sql[] = "SELECT COALESCE(max(move_id), 0)"
 	    " FROM url_moves";
 	struct ipp_decision_batch *b;
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t now, end;
 	int rc;
 
@@ -91,23 +91,23 @@ lookup(struct ipp_store *s, int64_t url_id, int64_t *complaint_id,
 {
 	static const char sql[] = "SELECT complaint_id, state FROM"
 	    " complaint_urls WHERE url_id = ?";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, url_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*complaint_id = sqlite3_column_int64(st, 0);
+	ipp_stmt_bind_int(st, 1, url_id);
+	rc = ipp_stmt_step(st);
+	if (rc == IPP_STMT_ROW) {
+		*complaint_id = ipp_stmt_int(st, 0);
 		snprintf(state, size, "%s",
-		    (const char *)sqlite3_column_text(st, 1));
+		    ipp_stmt_text(st, 1));
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	ipp_stmt_reset(st);
+	if (rc == IPP_STMT_DONE)
 		return ipp_error(errp, IPP_ENOTFOUND, "no URL %lld",
 		    (long long)url_id);
-	return rc == SQLITE_ROW ? IPP_OK :
+	return rc == IPP_STMT_ROW ? IPP_OK :
 	    ipp_store_fail(s, errp, "cannot read a URL");
 }
 
@@ -119,18 +119,18 @@ refuse_state(struct ipp_store *s, int64_t url_id, const char *state,
 	static const char sql[] = "SELECT m.at, a.email FROM url_moves m"
 	    " LEFT JOIN accounts a ON a.account_id = m.actor_id"
 	    " WHERE m.url_id = ? ORDER BY m.move_id DESC LIMIT 1";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	char *at = NULL, *by = NULL;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, url_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	ipp_stmt_bind_int(st, 1, url_id);
+	if (ipp_stmt_step(st) == IPP_STMT_ROW) {
 		at = ipp_store_column_dup(st, 0);
 		by = ipp_store_column_dup(st, 1);
 	}
-	sqlite3_reset(st);
+	ipp_stmt_reset(st);
 	rc = ipp_error(errp, IPP_EREFUSED, "URL %lld is %s, not submitted: "
 	    "decided%s%s%s%s already (rule H1)", (long long)url_id, state,
 	    by ? " by " : "", by ? by : "", at ? " at " : "", at ? at : "");
@@ -148,13 +148,13 @@ check_reason(struct ipp_store *s, int64_t url_id, const char *reason,
     char **errp)
 {
 	static const char sql[] = "SELECT count(*) FROM reasons WHERE code = ?";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t n;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, reason, -1, SQLITE_STATIC);
+	ipp_stmt_bind_static(st, 1, reason);
 	if ((rc = ipp_store_first_int(s, st, &n, "cannot read the catalog",
 	    errp)) != IPP_OK)
 		return rc;
@@ -281,9 +281,9 @@ done:
 }
 
 static int
-digest_start(struct digest *g, sqlite3_stmt *st, char **errp)
+digest_start(struct digest *g, struct ipp_stmt *st, char **errp)
 {
-	g->account = sqlite3_column_int64(st, 0);
+	g->account = ipp_stmt_int(st, 0);
 	g->to = ipp_store_column_dup(st, 1);
 	g->body = NULL;
 	g->len = 0;
@@ -300,11 +300,11 @@ digest_start(struct digest *g, sqlite3_stmt *st, char **errp)
 }
 
 static void
-digest_line(struct digest *g, sqlite3_stmt *st)
+digest_line(struct digest *g, struct ipp_stmt *st)
 {
-	const char *to = (const char *)sqlite3_column_text(st, 5);
-	const char *why = (const char *)sqlite3_column_text(st, 6);
-	const char *window = (const char *)sqlite3_column_text(st, 7);
+	const char *to = ipp_stmt_text(st, 5);
+	const char *why = ipp_stmt_text(st, 6);
+	const char *window = ipp_stmt_text(st, 7);
 	int accepted = strcmp(to, "pending-counter") == 0;
 
 	if (accepted)
@@ -314,10 +314,10 @@ digest_line(struct digest *g, sqlite3_stmt *st)
 	if (g->accepted + g->rejected > g->max)
 		return;
 	fprintf(g->fp, "URL %lld of complaint %lld: %s\n  %s\n",
-	    (long long)sqlite3_column_int64(st, 2),
-	    (long long)sqlite3_column_int64(st, 3),
+	    (long long)ipp_stmt_int(st, 2),
+	    (long long)ipp_stmt_int(st, 3),
 	    accepted ? "accepted" : "rejected",
-	    (const char *)sqlite3_column_text(st, 4));
+	    ipp_stmt_text(st, 4));
 	if (accepted && window != NULL)
 		fprintf(g->fp, "  counter window ends %s\n", window);
 	if (!accepted)
@@ -335,7 +335,7 @@ digests(struct ipp_decision_batch *b, long *mails, int *net, char **errp)
 	    " JOIN accounts a ON a.account_id = u.account_id"
 	    " WHERE m.move_id > ? ORDER BY u.account_id, m.move_id";
 	struct digest g;
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc, step;
 
 	memset(&g, 0, sizeof(g));
@@ -343,17 +343,17 @@ digests(struct ipp_decision_batch *b, long *mails, int *net, char **errp)
 		return rc;
 	if ((rc = ipp_store_stmt(b->s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, b->first_move);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (g.account != sqlite3_column_int64(st, 0)) {
+	ipp_stmt_bind_int(st, 1, b->first_move);
+	while ((step = ipp_stmt_step(st)) == IPP_STMT_ROW) {
+		if (g.account != ipp_stmt_int(st, 0)) {
 			if ((rc = digest_send(b, &g, mails, net, errp)) ||
 			    (rc = digest_start(&g, st, errp)))
 				break;
 		}
 		digest_line(&g, st);
 	}
-	sqlite3_reset(st);
-	if (rc == IPP_OK && step != SQLITE_DONE)
+	ipp_stmt_reset(st);
+	if (rc == IPP_OK && step != IPP_STMT_DONE)
 		rc = ipp_store_fail(b->s, errp, "cannot read the decisions");
 	if (rc == IPP_OK)
 		rc = digest_send(b, &g, mails, net, errp);
@@ -405,7 +405,7 @@ ipp_decision_queue(struct ipp_store *s, const struct ipp_auth *who,
 	    " AND (?2 IS NULL OR c.due_at < ?2)"
 	    " ORDER BY c.due_at, u.url_id";
 	char now[IPP_TIME_LEN + 1];
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	*count = 0;
@@ -415,9 +415,9 @@ ipp_decision_queue(struct ipp_store *s, const struct ipp_auth *who,
 	if ((rc = ipp_clock_now_text(now, errp)) != IPP_OK ||
 	    (rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	ipp_store_bind_text(st, 1, platform);
+	ipp_stmt_bind_text(st, 1, platform);
 	if (overdue)
-		sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+		ipp_stmt_bind_text(st, 2, now);
 	return ipp_store_write_rows(s, st, w, count, errp);
 }
 
@@ -435,7 +435,7 @@ ipp_decision_mark(struct ipp_store *s, const struct ipp_auth *who,
 	    " (complaint_id, action, reason, actor_id, at)"
 	    " VALUES (?, ?, ?, ?, ?)";
 	char now[IPP_TIME_LEN + 1], id[24], mark[24];
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t n, marked;
 	int rc;
 
@@ -451,7 +451,7 @@ ipp_decision_mark(struct ipp_store *s, const struct ipp_auth *who,
 		return rc;
 	if ((rc = ipp_store_stmt(s, exists_sql, &st, errp)) != IPP_OK)
 		goto fail;
-	sqlite3_bind_int64(st, 1, complaint_id);
+	ipp_stmt_bind_int(st, 1, complaint_id);
 	if ((rc = ipp_store_first_int(s, st, &n, "cannot read complaints",
 	    errp)) != IPP_OK)
 		goto fail;
@@ -462,7 +462,7 @@ ipp_decision_mark(struct ipp_store *s, const struct ipp_auth *who,
 	}
 	if ((rc = ipp_store_stmt(s, last_sql, &st, errp)) != IPP_OK)
 		goto fail;
-	sqlite3_bind_int64(st, 1, complaint_id);
+	ipp_stmt_bind_int(st, 1, complaint_id);
 	if ((rc = ipp_store_first_int(s, st, &marked, "cannot read marks",
 	    errp)) != IPP_OK)
 		goto fail;
@@ -482,7 +482,7 @@ ipp_decision_mark(struct ipp_store *s, const struct ipp_auth *who,
 		goto fail;
 	snprintf(id, sizeof(id), "%lld", (long long)complaint_id);
 	snprintf(mark, sizeof(mark), "%lld",
-	    (long long)sqlite3_last_insert_rowid(ipp_store_db(s)));
+	    (long long)ipp_store_last_id(s));
 	if ((rc = ipp_store_commit(s, errp)) != IPP_OK)
 		return rc;
 	{

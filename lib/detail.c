@@ -60,34 +60,34 @@ show_head(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
 		"ipr_id", "ipr_label", "ipr_type", "platform", "region",
 		"target", "reason", "reason_label", "priority", "supplement",
 		"created_at", "due_at" };
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	size_t i;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	ipp_stmt_bind_int(st, 1, id);
 	if (who->role != IPP_ROLE_HANDLER)
-		sqlite3_bind_int64(st, 2, who->account_id);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? ipp_error(errp, IPP_ENOTFOUND,
+		ipp_stmt_bind_int(st, 2, who->account_id);
+	if ((rc = ipp_stmt_step(st)) != IPP_STMT_ROW) {
+		ipp_stmt_reset(st);
+		return rc == IPP_STMT_DONE ? ipp_error(errp, IPP_ENOTFOUND,
 		    "no complaint %lld", (long long)id) :
 		    ipp_store_fail(s, errp, "cannot read the complaint");
 	}
 	snprintf(due, IPP_TIME_LEN + 1, "%s",
-	    (const char *)sqlite3_column_text(st, 13));
+	    ipp_stmt_text(st, 13));
 	for (i = 0, rc = IPP_OK; i < sizeof(names) / sizeof(names[0]) &&
 	    rc == IPP_OK; i++)
-		rc = field(w, names[i], (const char *)sqlite3_column_text(st,
+		rc = field(w, names[i], ipp_stmt_text(st,
 		    (int)i), errp);
 	/* G5: what filing as a Good Faith member brought (C7, C10). */
 	if (rc == IPP_OK)
-		rc = field(w, "benefits", sqlite3_column_int(st, 14) == 0 ?
-		    "none" : strcmp((const char *)sqlite3_column_text(st, 10),
+		rc = field(w, "benefits", (int)ipp_stmt_int(st, 14) == 0 ?
+		    "none" : strcmp(ipp_stmt_text(st, 10),
 		    "high") == 0 ? "half-target,no-supplement-minimum" :
 		    "half-target", errp);
-	sqlite3_reset(st);
+	ipp_stmt_reset(st);
 	return rc;
 }
 
@@ -100,23 +100,22 @@ show_counts(struct ipp_store *s, int64_t id, const char *due,
 	    " WHERE complaint_id = ? GROUP BY state";
 	char name[48], now[IPP_TIME_LEN + 1];
 	long long count[NSTATES] = { 0 }, total = 0, open;
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	size_t i;
 	int rc;
 
 	if ((rc = ipp_clock_now_text(now, errp)) != IPP_OK ||
 	    (rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	ipp_stmt_bind_int(st, 1, id);
+	while ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW)
 		for (i = 0; i < NSTATES; i++)
-			if (strcmp(url_states[i], (const char *)
-			    sqlite3_column_text(st, 0)) == 0) {
-				count[i] = sqlite3_column_int64(st, 1);
+			if (strcmp(url_states[i], ipp_stmt_text(st, 0)) == 0) {
+				count[i] = ipp_stmt_int(st, 1);
 				total += count[i];
 			}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, "cannot count the URLs");
 	open = count[0] + count[1] + count[2] + count[3];
 	if ((rc = field(w, "overdue", count[0] > 0 && strcmp(due, now) < 0 ?
@@ -146,26 +145,26 @@ show_lists(struct ipp_store *s, int64_t id, struct ipp_tsv_writer *w,
 	static const char marks_sql[] = "SELECT 'mark', at || ' ' || action"
 	    " || ' ' || reason FROM complaint_marks WHERE complaint_id = ?"
 	    " ORDER BY mark_id";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t abusive;
 	long n;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, abusive_sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	ipp_stmt_bind_int(st, 1, id);
 	if ((rc = ipp_store_first_int(s, st, &abusive, "cannot read marks",
 	    errp)) != IPP_OK ||
 	    (rc = field(w, "abusive", abusive ? "yes" : "no", errp)) != IPP_OK)
 		return rc;
 	if ((rc = ipp_store_stmt(s, evidence_sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	ipp_stmt_bind_int(st, 1, id);
 	if ((rc = ipp_store_write_rows(s, st, w, &n, errp)) != IPP_OK)
 		return rc;
 	if ((rc = ipp_store_stmt(s, marks_sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	ipp_stmt_bind_int(st, 1, id);
 	return ipp_store_write_rows(s, st, w, &n, errp);
 }
 
@@ -197,17 +196,17 @@ ipp_detail_history(struct ipp_store *s, const struct ipp_auth *who,
 	    " AND (?2 IS NULL OR m.url_id = ?2)"
 	    " AND (?3 IS NULL OR u.account_id = ?3)"
 	    " ORDER BY m.at, m.move_id";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	if (complaint_id > 0)
-		sqlite3_bind_int64(st, 1, complaint_id);
+		ipp_stmt_bind_int(st, 1, complaint_id);
 	else
-		sqlite3_bind_int64(st, 2, url_id);
+		ipp_stmt_bind_int(st, 2, url_id);
 	if (who->role != IPP_ROLE_HANDLER)
-		sqlite3_bind_int64(st, 3, who->account_id);
+		ipp_stmt_bind_int(st, 3, who->account_id);
 	if ((rc = ipp_store_write_rows(s, st, w, count, errp)) != IPP_OK)
 		return rc;
 	/* Every URL has its filing move: no row, no such URL of yours. */

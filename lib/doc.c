@@ -318,6 +318,9 @@ save_content(struct ipp_store *s, const char *sha256,
 	struct stat sb;
 	int rc;
 
+	/* A team store keeps it in the database, for every machine. */
+	if (ipp_store_is_pg(s))
+		return ipp_store_put_content(s, sha256, buf, len, errp);
 	docs = ipp_strdup_printf("%s/docs", ipp_store_dir(s));
 	dir = ipp_strdup_printf("%s/docs/%.2s", ipp_store_dir(s), sha256);
 	file = ipp_doc_path(s, sha256);
@@ -402,18 +405,18 @@ ipp_doc_record(struct ipp_store *s, const struct ipp_doc *doc,
 	static const char sql[] = "INSERT INTO documents"
 	    " (sha256, mime, size, created_at) VALUES (?, ?, ?, ?)"
 	    " ON CONFLICT (sha256) DO NOTHING";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, doc->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, doc->mime, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, doc->size);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? IPP_OK :
+	ipp_stmt_bind_static(st, 1, doc->sha256);
+	ipp_stmt_bind_static(st, 2, doc->mime);
+	ipp_stmt_bind_int(st, 3, doc->size);
+	ipp_stmt_bind_static(st, 4, now);
+	rc = ipp_stmt_step(st) == IPP_STMT_DONE ? IPP_OK :
 	    ipp_store_fail(s, errp, "cannot record a document");
-	sqlite3_reset(st);
+	ipp_stmt_reset(st);
 	return rc;
 }
 
@@ -445,12 +448,12 @@ static int
 recorded(struct ipp_store *s, const char *sha256, int64_t *yes, char **errp)
 {
 	static const char sql[] = "SELECT 1 FROM documents WHERE sha256 = ?";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+	ipp_stmt_bind_static(st, 1, sha256);
 	return ipp_store_first_int(s, st, yes, "cannot read documents", errp);
 }
 
@@ -522,6 +525,69 @@ gc_dir(struct ipp_store *s, const char *docs, const char *prefix,
 	return rc;
 }
 
+/*
+ * A team store's clean-up: the contents no documents row names, by
+ * address; the caller's write transaction commits the removal (or, with
+ * dry_run, rolls back).  Each is told of as "unreferenced", its path the
+ * address it had in the database.
+ */
+static int
+gc_contents(struct ipp_store *s, int dry_run, ipp_doc_gc_fn *fn, void *arg,
+    char **errp)
+{
+	static const char sql[] = "SELECT sha256, length(content)"
+	    " FROM document_contents c WHERE NOT EXISTS (SELECT 1"
+	    " FROM documents d WHERE d.sha256 = c.sha256) ORDER BY sha256";
+	static const char drop_sql[] = "DELETE FROM document_contents"
+	    " WHERE sha256 = ?";
+	struct ipp_doc_garbage g;
+	struct ipp_stmt *st;
+	char **names = NULL, **grown;
+	int64_t *sizes = NULL, *more;
+	size_t n = 0, i;
+	int rc, step;
+
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK) {
+		ipp_store_rollback(s);
+		return rc;
+	}
+	while ((step = ipp_stmt_step(st)) == IPP_STMT_ROW) {
+		if ((grown = realloc(names, (n + 1) * sizeof(*names))) != NULL)
+			names = grown;
+		if ((more = realloc(sizes, (n + 1) * sizeof(*sizes))) != NULL)
+			sizes = more;
+		if (grown == NULL || more == NULL ||
+		    (names[n] = ipp_store_column_dup(st, 0)) == NULL) {
+			rc = ipp_error(errp, IPP_ESYS, "out of memory");
+			break;
+		}
+		sizes[n++] = ipp_stmt_int(st, 1);
+	}
+	ipp_stmt_reset(st);
+	if (rc == IPP_OK && step != IPP_STMT_DONE)
+		rc = ipp_store_fail(s, errp, "cannot read documents");
+	for (i = 0; rc == IPP_OK && i < n; i++) {
+		memset(&g, 0, sizeof(g));
+		g.kind = "unreferenced";
+		g.sha256 = g.path = names[i];
+		g.size = sizes[i];
+		if (!dry_run)
+			rc = ipp_store_run(s, drop_sql, "cannot remove a "
+			    "document", errp, "t", names[i]);
+		if (rc == IPP_OK && fn != NULL)
+			rc = fn(arg, &g, errp);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(sizes);
+	if (dry_run || rc != IPP_OK) {
+		ipp_store_rollback(s);
+		return rc;
+	}
+	return ipp_store_commit(s, errp);
+}
+
 /* docs/XX: two lowercase hex digits. */
 static int
 is_prefix_dir(const struct dirent *d)
@@ -561,6 +627,8 @@ ipp_doc_gc(struct ipp_store *s, int dry_run, ipp_doc_gc_fn *fn, void *arg,
 			    "ends", ipp_store_dir(s));
 		nanosleep(&pause, NULL);
 	}
+	if (ipp_store_is_pg(s))
+		return gc_contents(s, dry_run, fn, arg, errp);
 	rc = IPP_OK;
 	if ((docs = ipp_strdup_printf("%s/docs", ipp_store_dir(s))) == NULL) {
 		ipp_store_rollback(s);

@@ -491,14 +491,14 @@ label_taken(struct ipp_store *s, int64_t account, const char *label,
 {
 	static const char sql[] = "SELECT 1 FROM iprs WHERE account_id = ?"
 	    " AND label = ? AND ipr_id <> ?";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, account);
-	sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, exclude);
+	ipp_stmt_bind_int(st, 1, account);
+	ipp_stmt_bind_static(st, 2, label);
+	ipp_stmt_bind_int(st, 3, exclude);
 	return ipp_store_first_int(s, st, taken, "cannot read IPR labels",
 	    errp);
 }
@@ -600,35 +600,35 @@ check_number_free(struct ipp_store *s, int64_t account,
 	    " AND ipr_id <> ?";
 	const char *jur = T(r, "jurisdiction");
 	const char *num = T(r, "number");
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc, i = 1;
 
 	if (num == NULL)
 		return IPP_OK;
 	if ((rc = ipp_store_stmt(s, jur ? with_sql : without_sql, &st, errp)))
 		return rc;
-	sqlite3_bind_int64(st, i++, account);
+	ipp_stmt_bind_int(st, i++, account);
 	if (jur != NULL)
-		sqlite3_bind_text(st, i++, jur, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, i++, num, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, i, exclude);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
-	    sqlite3_column_int64(st, 0) > imported_after) {
+		ipp_stmt_bind_static(st, i++, jur);
+	ipp_stmt_bind_static(st, i++, num);
+	ipp_stmt_bind_int(st, i, exclude);
+	if ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW &&
+	    ipp_stmt_int(st, 0) > imported_after) {
 		rc = ipp_error(errp, IPP_EREFUSED, "number: %s %s appears twice "
 		    "in this file (rule I8)", jur ? jur : "", num);
-		sqlite3_reset(st);
+		ipp_stmt_reset(st);
 		return rc;
 	}
-	if (rc == SQLITE_ROW) {
+	if (rc == IPP_STMT_ROW) {
 		rc = ipp_error(errp, IPP_EREFUSED, "number: %s %s is already "
 		    "IPR %lld '%s' (rule I8)", jur ? jur : "", num,
-		    (long long)sqlite3_column_int64(st, 0),
-		    (const char *)sqlite3_column_text(st, 1));
-		sqlite3_reset(st);
+		    (long long)ipp_stmt_int(st, 0),
+		    ipp_stmt_text(st, 1));
+		ipp_stmt_reset(st);
 		return rc;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, "cannot read IPR numbers");
 	return IPP_OK;
 }
@@ -820,20 +820,20 @@ load_docs(struct ipp_store *s, int64_t id, struct stored *out, char **errp)
 {
 	static const char sql[] = "SELECT role FROM ipr_documents"
 	    " WHERE ipr_id = ?";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	size_t i;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	ipp_stmt_bind_int(st, 1, id);
+	while ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW)
 		for (i = 0; i < IPP_IPR_NDOCS; i++)
-			if (strcmp((const char *)sqlite3_column_text(st, 0),
+			if (strcmp(ipp_stmt_text(st, 0),
 			    doc_rules[i].name) == 0)
 				out->has_doc[i] = 1;
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? IPP_OK :
+	ipp_stmt_reset(st);
+	return rc == IPP_STMT_DONE ? IPP_OK :
 	    ipp_store_fail(s, errp, "cannot read IPR documents");
 }
 
@@ -854,27 +854,27 @@ load(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
 	static const char *const order[] = { "name", "number", "registrant",
 		"jurisdiction", "expires", "classes", "brand", "kind",
 		"description" };
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	size_t i;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW || (who->role !=
-	    IPP_ROLE_HANDLER && sqlite3_column_int64(st, 0) !=
+	ipp_stmt_bind_int(st, 1, id);
+	if ((rc = ipp_stmt_step(st)) != IPP_STMT_ROW || (who->role !=
+	    IPP_ROLE_HANDLER && ipp_stmt_int(st, 0) !=
 	    who->account_id)) {
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ipp_stmt_reset(st);
+		if (rc != IPP_STMT_ROW && rc != IPP_STMT_DONE)
 			return ipp_store_fail(s, errp, "cannot read the IPR");
 		return ipp_error(errp, IPP_ENOTFOUND, "no IPR %lld",
 		    (long long)id);
 	}
-	out->account_id = sqlite3_column_int64(st, 0);
+	out->account_id = ipp_stmt_int(st, 0);
 	snprintf(out->state, sizeof(out->state), "%s",
-	    (const char *)sqlite3_column_text(st, 1));
-	out->registered = sqlite3_column_int(st, 2);
+	    ipp_stmt_text(st, 1));
+	out->registered = (int)ipp_stmt_int(st, 2);
 	out->type = ipp_store_column_dup(st, 3);
 	out->label = ipp_store_column_dup(st, 4);
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
@@ -883,8 +883,8 @@ load(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
 	out->contact = ipp_store_column_dup(st, 14);
 	for (i = 0; i < IPP_IPR_NQUESTIONS; i++)
 		snprintf(out->answers[i], sizeof(out->answers[i]), "%s",
-		    (const char *)sqlite3_column_text(st, 15 + (int)i));
-	sqlite3_reset(st);
+		    ipp_stmt_text(st, 15 + (int)i));
+	ipp_stmt_reset(st);
 	return load_docs(s, id, out, errp);
 }
 
@@ -1110,7 +1110,7 @@ ipp_ipr_resolve(struct ipp_store *s, const struct ipp_auth *who,
 {
 	static const char sql[] = "SELECT ipr_id FROM iprs"
 	    " WHERE account_id = ? AND label = ?";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	const char *p;
 	int rc;
 
@@ -1122,12 +1122,12 @@ ipp_ipr_resolve(struct ipp_store *s, const struct ipp_auth *who,
 	}
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, who->account_id);
-	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	ipp_stmt_bind_int(st, 1, who->account_id);
+	ipp_stmt_bind_static(st, 2, text);
+	rc = ipp_stmt_step(st);
+	*id = rc == IPP_STMT_ROW ? ipp_stmt_int(st, 0) : 0;
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_ROW && rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, "cannot read IPR labels");
 	if (*id == 0)
 		return ipp_error(errp, IPP_ENOTFOUND, "no IPR labelled '%s' "
@@ -1177,7 +1177,7 @@ ipp_ipr_list(struct ipp_store *s, const struct ipp_auth *who,
 	    " WHERE (?3 IS NULL OR v.state = ?3)"
 	    " ORDER BY CASE WHEN ?6 = 1 THEN v.created_at END, v.ipr_id";
 	char today[11], now[IPP_TIME_LEN + 1], until[IPP_TIME_LEN + 1];
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t t;
 	int rc;
 
@@ -1185,22 +1185,22 @@ ipp_ipr_list(struct ipp_store *s, const struct ipp_auth *who,
 	    (rc = today_and_now(today, now, errp)) != IPP_OK ||
 	    (rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, today, -1, SQLITE_TRANSIENT);
+	ipp_stmt_bind_text(st, 1, today);
 	if (who->role != IPP_ROLE_HANDLER)
-		sqlite3_bind_int64(st, 2, who->account_id);
-	ipp_store_bind_text(st, 3, f->queue ? "pending" : f->state);
-	ipp_store_bind_text(st, 4, f->type);
+		ipp_stmt_bind_int(st, 2, who->account_id);
+	ipp_stmt_bind_text(st, 3, f->queue ? "pending" : f->state);
+	ipp_stmt_bind_text(st, 4, f->type);
 	if (f->expiring_days > 0) {
 		ipp_clock_parse(today, &t);
 		ipp_clock_format(t + (int64_t)f->expiring_days * 86400, until);
 		until[10] = '\0';
-		sqlite3_bind_text(st, 5, until, -1, SQLITE_TRANSIENT);
+		ipp_stmt_bind_text(st, 5, until);
 		if (f->state == NULL)	/* expiring soon: not yet expired */
-			ipp_store_bind_text(st, 3, "verified");
+			ipp_stmt_bind_text(st, 3, "verified");
 	}
-	sqlite3_bind_int(st, 6, f->queue);
+	ipp_stmt_bind_int(st, 6, f->queue);
 	if (f->ipr_id > 0)
-		sqlite3_bind_int64(st, 7, f->ipr_id);
+		ipp_stmt_bind_int(st, 7, f->ipr_id);
 	return ipp_store_write_matches(s, st, w, count, errp);
 }
 
@@ -1210,14 +1210,14 @@ ipp_ipr_failure_count(struct ipp_store *s, const struct ipp_auth *who,
 {
 	static const char sql[] = "SELECT COALESCE(SUM(failures), 0) FROM iprs"
 	    " WHERE ?1 IS NULL OR account_id = ?1";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t n;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	if (who->role != IPP_ROLE_HANDLER)
-		sqlite3_bind_int64(st, 1, who->account_id);
+		ipp_stmt_bind_int(st, 1, who->account_id);
 	rc = ipp_store_first_int(s, st, &n, "cannot count IPR failures",
 	    errp);
 	*count = (long)n;
@@ -1239,26 +1239,26 @@ show_related(struct ipp_store *s, const char *sql, int64_t id,
     const char *prefix, struct ipp_tsv_writer *w, char **errp)
 {
 	char field[64], *value;
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	ipp_stmt_bind_int(st, 1, id);
+	while ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
 		snprintf(field, sizeof(field), "%s.%s", prefix,
-		    (const char *)sqlite3_column_text(st, 0));
-		value = ipp_strdup_printf("%s", sqlite3_column_text(st, 1));
+		    ipp_stmt_text(st, 0));
+		value = ipp_strdup_printf("%s", ipp_stmt_text(st, 1));
 		rc = value ? show_pair(w, field, value, errp) :
 		    ipp_error(errp, IPP_ESYS, "out of memory");
 		free(value);
 		if (rc != IPP_OK) {
-			sqlite3_reset(st);
+			ipp_stmt_reset(st);
 			return rc;
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? IPP_OK :
+	ipp_stmt_reset(st);
+	return rc == IPP_STMT_DONE ? IPP_OK :
 	    ipp_store_fail(s, errp, "cannot read the IPR");
 }
 
@@ -1274,27 +1274,27 @@ ipp_ipr_show(struct ipp_store *s, const struct ipp_auth *who, int64_t id,
 	    " || ' by ' || actor_id || COALESCE(': ' || detail, '')"
 	    " FROM ipr_events WHERE ipr_id = ? ORDER BY event_id";
 	char today[11], now[IPP_TIME_LEN + 1];
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	size_t i;
 	int rc;
 
 	if ((rc = today_and_now(today, now, errp)) != IPP_OK ||
 	    (rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, today, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, id);
+	ipp_stmt_bind_text(st, 1, today);
+	ipp_stmt_bind_int(st, 2, id);
 	if (who->role != IPP_ROLE_HANDLER)
-		sqlite3_bind_int64(st, 3, who->account_id);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? ipp_error(errp, IPP_ENOTFOUND,
+		ipp_stmt_bind_int(st, 3, who->account_id);
+	if ((rc = ipp_stmt_step(st)) != IPP_STMT_ROW) {
+		ipp_stmt_reset(st);
+		return rc == IPP_STMT_DONE ? ipp_error(errp, IPP_ENOTFOUND,
 		    "no IPR %lld", (long long)id) :
 		    ipp_store_fail(s, errp, "cannot read the IPR");
 	}
 	for (i = 0, rc = IPP_OK; i < ipp_ipr_ncolumns && rc == IPP_OK; i++)
 		rc = show_pair(w, ipp_ipr_columns[i],
-		    (const char *)sqlite3_column_text(st, (int)i), errp);
-	sqlite3_reset(st);
+		    ipp_stmt_text(st, (int)i), errp);
+	ipp_stmt_reset(st);
 	if (rc == IPP_OK)
 		rc = show_related(s, docs_sql, id, "document", w, errp);
 	if (rc == IPP_OK)
@@ -1550,13 +1550,13 @@ account_there(struct ipp_store *s, int64_t account, char **errp)
 {
 	static const char sql[] = "SELECT EXISTS (SELECT 1 FROM accounts"
 	    " WHERE account_id = ?)";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t there;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, account);
+	ipp_stmt_bind_int(st, 1, account);
 	if ((rc = ipp_store_first_int(s, st, &there, "cannot read accounts",
 	    errp)) != IPP_OK)
 		return rc;
@@ -1569,7 +1569,7 @@ static int
 last_ipr_id(struct ipp_store *s, int64_t *id, char **errp)
 {
 	static const char sql[] = "SELECT COALESCE(MAX(ipr_id), 0) FROM iprs";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
@@ -1653,7 +1653,7 @@ ipp_ipr_backing(struct ipp_store *s, const struct ipp_auth *who,
 	static const char sql[] = "SELECT type, registered, jurisdiction,"
 	    " expires, state, account_id, kind FROM iprs WHERE ipr_id = ?";
 	char today[11], now[IPP_TIME_LEN + 1], expires[11] = "", state[16];
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc, own = 0;
 
 	memset(b, 0, sizeof(*b));
@@ -1665,28 +1665,28 @@ ipp_ipr_backing(struct ipp_store *s, const struct ipp_auth *who,
 	    (rc = today_and_now(today, now, errp)) != IPP_OK ||
 	    (rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, b->ipr_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	ipp_stmt_bind_int(st, 1, b->ipr_id);
+	if ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
 		snprintf(b->type, sizeof(b->type), "%s",
-		    (const char *)sqlite3_column_text(st, 0));
-		b->registered = sqlite3_column_int(st, 1);
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+		    ipp_stmt_text(st, 0));
+		b->registered = (int)ipp_stmt_int(st, 1);
+		if (!ipp_stmt_is_null(st, 2))
 			snprintf(b->jurisdiction, sizeof(b->jurisdiction), "%s",
-			    (const char *)sqlite3_column_text(st, 2));
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			    ipp_stmt_text(st, 2));
+		if (!ipp_stmt_is_null(st, 3))
 			snprintf(expires, sizeof(expires), "%s",
-			    (const char *)sqlite3_column_text(st, 3));
+			    ipp_stmt_text(st, 3));
 		snprintf(state, sizeof(state), "%s",
-		    (const char *)sqlite3_column_text(st, 4));
-		own = sqlite3_column_int64(st, 5) == who->account_id;
-		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+		    ipp_stmt_text(st, 4));
+		own = ipp_stmt_int(st, 5) == who->account_id;
+		if (!ipp_stmt_is_null(st, 6))
 			snprintf(b->kind, sizeof(b->kind), "%s",
-			    (const char *)sqlite3_column_text(st, 6));
+			    ipp_stmt_text(st, 6));
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_ROW && rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, "cannot read the IPR");
-	if (rc == SQLITE_DONE || !own)
+	if (rc == IPP_STMT_DONE || !own)
 		return ipp_error(errp, IPP_EREFUSED, "no IPR '%s' of the account "
 		    "(rule I7)", id_or_label);
 	if (strcmp(state, "verified") != 0)

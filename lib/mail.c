@@ -713,28 +713,28 @@ batch_read(struct ipp_store *s, int64_t after, struct pending *p,
 	static const char sql[] = "SELECT mail_id, message_id, message"
 	    " FROM mail WHERE delivered_at IS NULL AND mail_id > ?"
 	    " ORDER BY mail_id LIMIT 100";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	size_t n = 0;
 	int rc;
 
 	*np = 0;
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, after);
-	while (n < BATCH && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	ipp_stmt_bind_int(st, 1, after);
+	while (n < BATCH && (rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
 		memset(&p[n], 0, sizeof(p[n]));
-		p[n].mail_id = sqlite3_column_int64(st, 0);
+		p[n].mail_id = ipp_stmt_int(st, 0);
 		p[n].message_id = ipp_store_column_dup(st, 1);
 		p[n].text = ipp_store_column_dup(st, 2);
 		n++;
 		if (p[n - 1].message_id == NULL || p[n - 1].text == NULL) {
-			sqlite3_reset(st);
+			ipp_stmt_reset(st);
 			pending_free(p, n);
 			return ipp_error(errp, IPP_ESYS, "out of memory");
 		}
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_ROW && rc != IPP_STMT_DONE) {
 		pending_free(p, n);
 		return ipp_store_fail(s, errp, "cannot read the mail queue");
 	}
@@ -938,7 +938,7 @@ own_queued(struct ipp_store *s, int *queued, char **errp)
 {
 	static const char sql[] = "SELECT count(*) FROM mail"
 	    " WHERE message_id = ? AND delivered_at IS NULL";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t n;
 	size_t i;
 	int rc;
@@ -947,7 +947,7 @@ own_queued(struct ipp_store *s, int *queued, char **errp)
 	for (i = 0; i < own.n && !*queued; i++) {
 		if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 			return rc;
-		ipp_store_bind_text(st, 1, own.ids[i]);
+		ipp_stmt_bind_text(st, 1, own.ids[i]);
 		if ((rc = ipp_store_first_int(s, st, &n, "cannot read the "
 		    "mail queue", errp)) != IPP_OK)
 			return rc;
@@ -957,8 +957,9 @@ own_queued(struct ipp_store *s, int *queued, char **errp)
 }
 
 /*
- * Delivers the whole queue under an exclusive lock on outbox/, so that
- * concurrent runs never file or send one message twice.  all: report any
+ * Delivers the whole queue under an exclusive lock on outbox/ (and, on a
+ * team store, the store's delivery lock), so that concurrent runs never
+ * file or send one message twice.  all: report any
  * failure; else only those of messages this process queued.
  */
 static int
@@ -969,7 +970,7 @@ deliver(struct ipp_store *s, int all, char **errp)
 	struct run r;
 	int64_t after = 0;
 	size_t n, i;
-	int fd = -1, rc, queued = 0;
+	int fd = -1, rc, queued = 0, locked = 0;
 
 	memset(&r, 0, sizeof(r));
 	r.url = url != NULL && *url != '\0' ? url : NULL;
@@ -985,6 +986,10 @@ deliver(struct ipp_store *s, int all, char **errp)
 		    r.o.dir, strerror(errno));
 		goto out;
 	}
+	/* A team store: one machine delivers at a time. */
+	if ((rc = ipp_store_lock_delivery(s, errp)) != IPP_OK)
+		goto out;
+	locked = 1;
 	for (;;) {
 		if ((rc = batch_read(s, after, p, &n, errp)) != IPP_OK)
 			goto out;
@@ -1017,6 +1022,8 @@ deliver(struct ipp_store *s, int all, char **errp)
 			    "mail was not delivered");
 	}
 out:
+	if (locked)
+		ipp_store_unlock_delivery(s);
 	if (fd >= 0)
 		close(fd);	/* releases the lock */
 	if (r.smtp_open)
@@ -1083,7 +1090,7 @@ ipp_mail_queue(struct ipp_store *s, struct ipp_tsv_writer *w, long *count,
 	static const char sql[] = "SELECT mail_id, message_id, recipient,"
 	    " subject, queued_at, tries, last_error FROM mail"
 	    " WHERE delivered_at IS NULL ORDER BY mail_id";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)

@@ -108,9 +108,9 @@ ipp_member_failing_text(const struct ipp_member_state *m,
 
 /* Copies column i (NULL: "") into buf of len bytes. */
 static void
-column_copy(sqlite3_stmt *st, int i, char *buf, size_t len)
+column_copy(struct ipp_stmt *st, int i, char *buf, size_t len)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	const char *t = ipp_stmt_text(st, i);
 
 	snprintf(buf, len, "%s", t ? (const char *)t : "");
 }
@@ -134,7 +134,7 @@ ipp_member_state(struct ipp_store *s, int64_t account_id, const char *now,
 	struct ipp_score_settings c;
 	char since[IPP_TIME_LEN + 1], version[32];
 	const char *text;
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t t, n;
 	int rc;
 
@@ -147,32 +147,32 @@ ipp_member_state(struct ipp_store *s, int64_t account_id, const char *now,
 		return rc;
 	if ((rc = ipp_store_stmt(s, last_sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, account_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	ipp_stmt_bind_int(st, 1, account_id);
+	if ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
 		column_copy(st, 0, m->enrolled_at, sizeof(m->enrolled_at));
 		column_copy(st, 1, m->ended_at, sizeof(m->ended_at));
 		column_copy(st, 2, m->end_reason, sizeof(m->end_reason));
 		m->member = m->ended_at[0] == '\0';
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_ROW && rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, "cannot read memberships");
 	if ((rc = ipp_store_stmt(s, declared_sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, account_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	ipp_stmt_bind_int(st, 1, account_id);
+	if ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
 		column_copy(st, 0, m->declared_version,
 		    sizeof(m->declared_version));
 		column_copy(st, 1, m->declared_at, sizeof(m->declared_at));
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_ROW && rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, "cannot read declarations");
 	ipp_member_declaration(version, sizeof(version), &text);
 	if ((rc = ipp_store_stmt(s, signed_sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, account_id);
-	sqlite3_bind_text(st, 2, version, -1, SQLITE_TRANSIENT);
+	ipp_stmt_bind_int(st, 1, account_id);
+	ipp_stmt_bind_text(st, 2, version);
 	if ((rc = ipp_store_first_int(s, st, &n, "cannot read declarations",
 	    errp)) != IPP_OK)
 		return rc;
@@ -180,7 +180,7 @@ ipp_member_state(struct ipp_store *s, int64_t account_id, const char *now,
 		m->failing |= IPP_MEMBER_DECLARATION;
 	if ((rc = ipp_store_stmt(s, abusive_sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, account_id);
+	ipp_stmt_bind_int(st, 1, account_id);
 	if ((rc = ipp_store_first_int(s, st, &n, "cannot read marks",
 	    errp)) != IPP_OK)
 		return rc;
@@ -208,14 +208,14 @@ ipp_member_is(struct ipp_store *s, int64_t account_id, int *member,
 {
 	static const char sql[] = "SELECT count(*) FROM memberships"
 	    " WHERE account_id = ? AND ended_at IS NULL";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t n;
 	int rc;
 
 	*member = 0;
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, account_id);
+	ipp_stmt_bind_int(st, 1, account_id);
 	if ((rc = ipp_store_first_int(s, st, &n, "cannot read memberships",
 	    errp)) != IPP_OK)
 		return rc;
@@ -242,7 +242,7 @@ ipp_member_accept(struct ipp_store *s, const struct ipp_auth *who,
 	    " (account_id, version, signed_at) VALUES (?, ?, ?)";
 	char version[32], now[IPP_TIME_LEN + 1];
 	const char *text;
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	char *at;
 	int rc;
 
@@ -254,19 +254,19 @@ ipp_member_accept(struct ipp_store *s, const struct ipp_auth *who,
 		return rc;
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return ipp_store_end(s, rc, errp);
-	sqlite3_bind_int64(st, 1, who->account_id);
-	sqlite3_bind_text(st, 2, version, -1, SQLITE_TRANSIENT);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	ipp_stmt_bind_int(st, 1, who->account_id);
+	ipp_stmt_bind_text(st, 2, version);
+	if ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
 		at = ipp_store_column_dup(st, 0);
-		sqlite3_reset(st);
+		ipp_stmt_reset(st);
 		rc = ipp_error(errp, IPP_EREFUSED, "the declaration version "
 		    "%s is signed already, on %s (rule G3)", version,
 		    at ? at : "");
 		free(at);
 		return ipp_store_end(s, rc, errp);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_DONE)
 		return ipp_store_end(s, ipp_store_fail(s, errp,
 		    "cannot read declarations"), errp);
 	rc = ipp_store_run(s, insert_sql, "cannot record the declaration",
@@ -279,16 +279,16 @@ contact_of(struct ipp_store *s, int64_t account_id, char **to, char **errp)
 {
 	static const char sql[] = "SELECT contact_email FROM accounts"
 	    " WHERE account_id = ?";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	*to = NULL;
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, account_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	ipp_stmt_bind_int(st, 1, account_id);
+	if (ipp_stmt_step(st) == IPP_STMT_ROW)
 		*to = ipp_store_column_dup(st, 0);
-	sqlite3_reset(st);
+	ipp_stmt_reset(st);
 	if (*to == NULL)
 		return ipp_store_fail(s, errp, "cannot read the account");
 	return IPP_OK;
@@ -403,7 +403,7 @@ members(struct ipp_store *s, int64_t account_id, int64_t **ids, size_t *n,
 	static const char sql[] = "SELECT account_id FROM memberships"
 	    " WHERE ended_at IS NULL AND (?1 IS NULL OR account_id = ?1)"
 	    " ORDER BY account_id";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t *v;
 	size_t cap = 0;
 	int rc;
@@ -413,20 +413,20 @@ members(struct ipp_store *s, int64_t account_id, int64_t **ids, size_t *n,
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	if (account_id > 0)
-		sqlite3_bind_int64(st, 1, account_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ipp_stmt_bind_int(st, 1, account_id);
+	while ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			if ((v = realloc(*ids, cap * sizeof(*v))) == NULL) {
-				sqlite3_reset(st);
+				ipp_stmt_reset(st);
 				return ipp_error(errp, IPP_ESYS, "out of memory");
 			}
 			*ids = v;
 		}
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+		(*ids)[(*n)++] = ipp_stmt_int(st, 0);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? IPP_OK :
+	ipp_stmt_reset(st);
+	return rc == IPP_STMT_DONE ? IPP_OK :
 	    ipp_store_fail(s, errp, "cannot read memberships");
 }
 
@@ -519,7 +519,7 @@ ipp_member_status(struct ipp_store *s, int64_t account_id, const char *now,
 	    " WHERE role = 'account' AND (?1 IS NULL OR account_id = ?1)"
 	    " ORDER BY account_id";
 	struct ipp_member_state m;
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t *ids = NULL, *v;
 	size_t i, n = 0, cap = 0;
 	int rc;
@@ -527,22 +527,22 @@ ipp_member_status(struct ipp_store *s, int64_t account_id, const char *now,
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	if (account_id > 0)
-		sqlite3_bind_int64(st, 1, account_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ipp_stmt_bind_int(st, 1, account_id);
+	while ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
 			if ((v = realloc(ids, cap * sizeof(*v))) == NULL) {
-				sqlite3_reset(st);
+				ipp_stmt_reset(st);
 				free(ids);
 				return ipp_error(errp, IPP_ESYS,
 				    "out of memory");
 			}
 			ids = v;
 		}
-		ids[n++] = sqlite3_column_int64(st, 0);
+		ids[n++] = ipp_stmt_int(st, 0);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_DONE) {
 		free(ids);
 		return ipp_store_fail(s, errp, "cannot read accounts");
 	}

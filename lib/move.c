@@ -37,26 +37,26 @@ explain(struct ipp_store *s, const struct ipp_move *m, char **errp)
 	static const char sql[] = "SELECT u.state, (SELECT max(at) FROM"
 	    " url_moves WHERE url_id = u.url_id) FROM complaint_urls u"
 	    " WHERE u.url_id = ?";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	char *state, *since;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, m->url_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
-		sqlite3_reset(st);
+	ipp_stmt_bind_int(st, 1, m->url_id);
+	if ((rc = ipp_stmt_step(st)) == IPP_STMT_DONE) {
+		ipp_stmt_reset(st);
 		return ipp_error(errp, IPP_ENOTFOUND, "no URL %lld",
 		    (long long)m->url_id);
 	}
-	if (rc != SQLITE_ROW) {
+	if (rc != IPP_STMT_ROW) {
 		rc = ipp_store_fail(s, errp, "cannot read a URL");
-		sqlite3_reset(st);
+		ipp_stmt_reset(st);
 		return rc;
 	}
 	state = ipp_store_column_dup(st, 0);
 	since = ipp_store_column_dup(st, 1);
-	sqlite3_reset(st);
+	ipp_stmt_reset(st);
 	if (state == NULL)
 		rc = ipp_error(errp, IPP_ESYS, "out of memory");
 	else
@@ -79,47 +79,47 @@ ipp_move_apply(struct ipp_store *s, const struct ipp_move *m, char **errp)
 	static const char move_sql[] = "INSERT INTO url_moves (url_id,"
 	    " from_state, to_state, actor_id, reason, at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, set_sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, m->to, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, m->at, -1, SQLITE_STATIC);
+	ipp_stmt_bind_static(st, 1, m->to);
+	ipp_stmt_bind_static(st, 2, m->at);
 	if (ipp_move_final(m->to))
-		sqlite3_bind_text(st, 3, m->at, -1, SQLITE_STATIC);
+		ipp_stmt_bind_static(st, 3, m->at);
 	if (m->window_ends_at != NULL)
-		sqlite3_bind_text(st, 4, m->window_ends_at, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, m->url_id);
-	sqlite3_bind_text(st, 6, m->from, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+		ipp_stmt_bind_static(st, 4, m->window_ends_at);
+	ipp_stmt_bind_int(st, 5, m->url_id);
+	ipp_stmt_bind_static(st, 6, m->from);
+	rc = ipp_stmt_step(st);
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, "cannot move a URL");
 	if (ipp_store_changes(s) == 0)
 		return explain(s, m, errp);
 	if ((rc = ipp_store_stmt(s, move_sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, m->url_id);
-	sqlite3_bind_text(st, 2, m->from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, m->to, -1, SQLITE_STATIC);
+	ipp_stmt_bind_int(st, 1, m->url_id);
+	ipp_stmt_bind_static(st, 2, m->from);
+	ipp_stmt_bind_static(st, 3, m->to);
 	if (m->actor_id > 0)
-		sqlite3_bind_int64(st, 4, m->actor_id);
-	ipp_store_bind_text(st, 5, m->reason);
-	sqlite3_bind_text(st, 6, m->at, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+		ipp_stmt_bind_int(st, 4, m->actor_id);
+	ipp_stmt_bind_text(st, 5, m->reason);
+	ipp_stmt_bind_static(st, 6, m->at);
+	rc = ipp_stmt_step(st);
+	ipp_stmt_reset(st);
+	if (rc == IPP_STMT_DONE)
 		return IPP_OK;
 	/*
 	 * The store's own guard: the diagram's CHECK, or the index that
 	 * lets a URL leave a state once.  The UPDATE above is undone by
 	 * the caller's rollback (of the transaction or a savepoint).
 	 */
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+	if (ipp_store_constraint_failed(s))
 		return ipp_error(errp, IPP_EREFUSED, "URL %lld: the store "
 		    "refuses the move %s -> %s: %s", (long long)m->url_id,
-		    m->from, m->to, sqlite3_errmsg(ipp_store_db(s)));
+		    m->from, m->to, ipp_store_errmsg(s));
 	return ipp_store_fail(s, errp, "cannot record a move");
 }
 

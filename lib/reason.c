@@ -28,28 +28,28 @@ ipp_reason_get(struct ipp_store *s, const char *code, struct ipp_reason *r,
 {
 	static const char sql[] = "SELECT code, ipr_type, target, priority,"
 	    " COALESCE(kind, '') FROM reasons WHERE code = ?";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	ipp_stmt_bind_static(st, 1, code);
+	if ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
 		snprintf(r->code, sizeof(r->code), "%s",
-		    (const char *)sqlite3_column_text(st, 0));
+		    ipp_stmt_text(st, 0));
 		snprintf(r->ipr_type, sizeof(r->ipr_type), "%s",
-		    (const char *)sqlite3_column_text(st, 1));
+		    ipp_stmt_text(st, 1));
 		snprintf(r->target, sizeof(r->target), "%s",
-		    (const char *)sqlite3_column_text(st, 2));
+		    ipp_stmt_text(st, 2));
 		snprintf(r->priority, sizeof(r->priority), "%s",
-		    (const char *)sqlite3_column_text(st, 3));
+		    ipp_stmt_text(st, 3));
 		snprintf(r->kind, sizeof(r->kind), "%s",
-		    (const char *)sqlite3_column_text(st, 4));
+		    ipp_stmt_text(st, 4));
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	ipp_stmt_reset(st);
+	if (rc == IPP_STMT_ROW)
 		return IPP_OK;
-	if (rc != SQLITE_DONE)
+	if (rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, "cannot read the reason catalog");
 	return ipp_error(errp, IPP_EREFUSED, "no reason code '%s' in the "
 	    "catalog: see 'ipp-complain reasons' (rule C4)", code);
@@ -62,14 +62,14 @@ ipp_reason_list(struct ipp_store *s, const char *ipr_type, const char *target,
 	static const char sql[] = REASON_SELECT
 	    " WHERE (?1 IS NULL OR ipr_type = ?1) AND (?2 IS NULL OR target = ?2)"
 	    " ORDER BY ipr_type, target, code";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	long n;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	ipp_store_bind_text(st, 1, ipr_type);
-	ipp_store_bind_text(st, 2, target);
+	ipp_stmt_bind_text(st, 1, ipr_type);
+	ipp_stmt_bind_text(st, 2, target);
 	return ipp_store_write_rows(s, st, w, &n, errp);
 }
 
@@ -279,13 +279,13 @@ static const struct {
 
 /* Which fixed field the catalog's row r would change, or NFIXED. */
 static size_t
-changed_field(sqlite3_stmt *st, const struct row *r)
+changed_field(struct ipp_stmt *st, const struct row *r)
 {
 	const char *was, *now;
 	size_t i;
 
 	for (i = 0; i < NFIXED; i++) {
-		was = (const char *)sqlite3_column_text(st, fixed[i].column);
+		was = ipp_stmt_text(st, fixed[i].column);
 		now = r->field[fixed[i].field];
 		/* A kind may be given to a code that had none (migration). */
 		if (was == NULL && fixed[i].field == F_KIND)
@@ -313,25 +313,25 @@ check_in_use(struct ipp_store *s, const struct catalog *cat, char **errp)
 	const struct row *r;
 	const char *code;
 	char *by_c = NULL, *by_n = NULL;
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t nc, nn;
 	size_t f = NFIXED;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		code = (const char *)sqlite3_column_text(st, 0);
-		nc = sqlite3_column_int64(st, 5);
-		nn = sqlite3_column_int64(st, 7);
+	while ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
+		code = ipp_stmt_text(st, 0);
+		nc = ipp_stmt_int(st, 5);
+		nn = ipp_stmt_int(st, 7);
 		if (nc == 0 && nn == 0)
 			continue;
 		r = find_code(cat, code);
 		if (r != NULL && (f = changed_field(st, r)) == NFIXED)
 			continue;
-		by_c = nc ? uses(nc, sqlite3_column_int64(st, 6), "complaint",
+		by_c = nc ? uses(nc, ipp_stmt_int(st, 6), "complaint",
 		    "complaints") : strdup("");
-		by_n = nn ? uses(nn, sqlite3_column_int64(st, 8),
+		by_n = nn ? uses(nn, ipp_stmt_int(st, 8),
 		    "standalone notice", "standalone notices") : strdup("");
 		if (by_c == NULL || by_n == NULL)
 			rc = ipp_error(errp, IPP_ESYS, "out of memory");
@@ -347,16 +347,16 @@ check_in_use(struct ipp_store *s, const struct catalog *cat, char **errp)
 			    "(rules C4, C8)", cat->name, r->line, code, by_c,
 			    nc && nn ? " and " : "", by_n,
 			    ipp_reason_columns[fixed[f].field],
-			    (const char *)sqlite3_column_text(st,
+			    ipp_stmt_text(st,
 			    fixed[f].column), r->field[fixed[f].field] ?
 			    r->field[fixed[f].field] : "");
 		free(by_c);
 		free(by_n);
-		sqlite3_reset(st);
+		ipp_stmt_reset(st);
 		return rc;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? IPP_OK :
+	ipp_stmt_reset(st);
+	return rc == IPP_STMT_DONE ? IPP_OK :
 	    ipp_store_fail(s, errp, "cannot read the reason catalog");
 }
 

@@ -152,16 +152,16 @@ owner_of(struct ipp_store *s, int64_t id, char **owner, char **errp)
 {
 	static const char sql[] = "SELECT COALESCE(owner_name, email)"
 	    " FROM accounts WHERE account_id = ?";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	*owner = NULL;
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	ipp_stmt_bind_int(st, 1, id);
+	if (ipp_stmt_step(st) == IPP_STMT_ROW)
 		*owner = ipp_store_column_dup(st, 0);
-	sqlite3_reset(st);
+	ipp_stmt_reset(st);
 	return *owner == NULL ? ipp_error(errp, IPP_ENOTFOUND,
 	    "no account %lld", (long long)id) : IPP_OK;
 }
@@ -304,7 +304,7 @@ platforms_section(struct ipp_store *s, FILE *fp, int64_t id, char **errp)
 	static const char complaints_sql[] = "SELECT platform, count(*)"
 	    " FROM complaints WHERE account_id = ? GROUP BY platform";
 	struct platform_row rows[16];
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	const char *p, *state;
 	size_t n = 0, i, j;
 	long max = 0;
@@ -314,10 +314,10 @@ platforms_section(struct ipp_store *s, FILE *fp, int64_t id, char **errp)
 	memset(rows, 0, sizeof(rows));
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		p = (const char *)sqlite3_column_text(st, 0);
-		state = (const char *)sqlite3_column_text(st, 1);
+	ipp_stmt_bind_int(st, 1, id);
+	while ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
+		p = ipp_stmt_text(st, 0);
+		state = ipp_stmt_text(st, 1);
 		if (n == 0 || strcmp(rows[n - 1].name, p) != 0) {
 			if (n == sizeof(rows) / sizeof(rows[0]))
 				continue;
@@ -325,26 +325,25 @@ platforms_section(struct ipp_store *s, FILE *fp, int64_t id, char **errp)
 		}
 		for (j = 0; j < NSTATES; j++)
 			if (strcmp(states[j].name, state) == 0) {
-				rows[n - 1].count[j] += sqlite3_column_int64(st,
+				rows[n - 1].count[j] += ipp_stmt_int(st,
 				    2);
-				rows[n - 1].total += sqlite3_column_int64(st,
+				rows[n - 1].total += ipp_stmt_int(st,
 				    2);
 			}
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, "cannot count the URLs");
 	if ((rc = ipp_store_stmt(s, complaints_sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	ipp_stmt_bind_int(st, 1, id);
+	while ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW)
 		for (i = 0; i < n; i++)
-			if (strcmp(rows[i].name, (const char *)
-			    sqlite3_column_text(st, 0)) == 0)
-				rows[i].complaints = sqlite3_column_int64(st,
+			if (strcmp(rows[i].name, ipp_stmt_text(st, 0)) == 0)
+				rows[i].complaints = ipp_stmt_int(st,
 				    1);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, "cannot count the complaints");
 	fputs("<section id=\"platforms\">\n<h2>URLs by state per platform"
 	    "</h2>\n", fp);
@@ -456,32 +455,32 @@ iprs_section(struct ipp_store *s, FILE *fp, int64_t id, char **errp)
 	static const char sql[] = "SELECT label, COALESCE(fail_reason, ''),"
 	    " failures, state FROM iprs WHERE account_id = ? AND failures > 0"
 	    " ORDER BY ipr_id";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	long total = 0, rows = 0;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	ipp_stmt_bind_int(st, 1, id);
 	fputs("<section id=\"iprs\">\n<h2>IPR verification failures (I7)"
 	    "</h2>\n<ul>", fp);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
 		rows++;
-		total += sqlite3_column_int64(st, 2);
+		total += ipp_stmt_int(st, 2);
 		fputs("<li>", fp);
-		esc(fp, (const char *)sqlite3_column_text(st, 0));
+		esc(fp, ipp_stmt_text(st, 0));
 		fprintf(fp, ": failed %lld time%s, now %s", (long long)
-		    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 2) ==
-		    1 ? "" : "s", sqlite3_column_text(st, 3));
-		if (*sqlite3_column_text(st, 1) != '\0') {
+		    ipp_stmt_int(st, 2), ipp_stmt_int(st, 2) ==
+		    1 ? "" : "s", ipp_stmt_text(st, 3));
+		if (*ipp_stmt_text(st, 1) != '\0') {
 			fputs(" (", fp);
-			esc(fp, (const char *)sqlite3_column_text(st, 1));
+			esc(fp, ipp_stmt_text(st, 1));
 			fputs(")", fp);
 		}
 		fputs("</li>", fp);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, "cannot read IPRs");
 	fprintf(fp, "</ul>\n<p id=\"ipr-failures\">%ld failure%s in all.</p>\n"
 	    "</section>\n", total, total == 1 ? "" : "s");
@@ -497,25 +496,25 @@ abusive_section(struct ipp_store *s, FILE *fp, int64_t id, char **errp)
 	    " AND k.action = 'mark' AND k.mark_id = (SELECT max(mark_id)"
 	    " FROM complaint_marks WHERE complaint_id = c.complaint_id)"
 	    " ORDER BY c.complaint_id";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	long n = 0;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	ipp_stmt_bind_int(st, 1, id);
 	fputs("<section id=\"abusive\">\n<h2>Abusive marks (H3, G3)</h2>\n"
 	    "<ul>", fp);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
 		n++;
 		fprintf(fp, "<li class=\"bad\">complaint %lld, marked %s: ",
-		    (long long)sqlite3_column_int64(st, 0),
-		    sqlite3_column_text(st, 1));
-		esc(fp, (const char *)sqlite3_column_text(st, 2));
+		    (long long)ipp_stmt_int(st, 0),
+		    ipp_stmt_text(st, 1));
+		esc(fp, ipp_stmt_text(st, 2));
 		fputs("</li>", fp);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, "cannot read marks");
 	fprintf(fp, "</ul>\n<p id=\"abusive-count\">%s</p>\n</section>\n",
 	    n == 0 ? "No complaint is marked abusive." : "Each unrevoked mark "
@@ -673,7 +672,7 @@ all_report(struct ipp_store *s, const char *at, const char *now, FILE *fp,
 	struct ipp_score_settings c;
 	struct ipp_member_state m;
 	char since[IPP_TIME_LEN + 1], names[96];
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	long members = 0, accounts = 0, d;
 	int64_t id;
 	char *owner;
@@ -693,22 +692,22 @@ all_report(struct ipp_store *s, const char *at, const char *now, FILE *fp,
 	/* Each account's state is read with the statement open: collect. */
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
+	while ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
+		id = ipp_stmt_int(st, 0);
 		if ((owner = ipp_store_column_dup(st, 1)) == NULL) {
-			sqlite3_reset(st);
+			ipp_stmt_reset(st);
 			return ipp_error(errp, IPP_ESYS, "out of memory");
 		}
 		if ((rc = ipp_member_state(s, id, now, &m, errp)) != IPP_OK) {
 			free(owner);
-			sqlite3_reset(st);
+			ipp_stmt_reset(st);
 			return rc;
 		}
 		/* The figures at `at`, not now. */
 		if ((rc = ipp_score_account(s, id, since, at, &m.window,
 		    errp)) != IPP_OK) {
 			free(owner);
-			sqlite3_reset(st);
+			ipp_stmt_reset(st);
 			return rc;
 		}
 		accounts++;
@@ -730,8 +729,8 @@ all_report(struct ipp_store *s, const char *at, const char *now, FILE *fp,
 		    names[0] ? names : "\xe2\x80\x94");
 		free(owner);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, "cannot read accounts");
 	fprintf(fp, "</tbody></table></div><p id=\"members\">%ld of %ld "
 	    "account%s %s Good Faith member%s.</p></section>\n", members,

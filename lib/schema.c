@@ -486,6 +486,16 @@ static const struct migration migrations[] = {
 	"CREATE INDEX complaint_urls_window ON complaint_urls (window_ends_at)"
 	"  WHERE window_ends_at IS NOT NULL;",
 	    NULL },
+
+	/*
+	 * 11: a team store on PostgreSQL keeps the documents' content in
+	 * the database (D1), by the same address, so that every machine of
+	 * the team sees it; a SQLite store keeps it in docs/ and leaves
+	 * this table empty.
+	 */
+	{ "CREATE TABLE document_contents ("
+	"  sha256 TEXT PRIMARY KEY,"
+	"  content BYTEA NOT NULL);", NULL },
 };
 
 int
@@ -497,16 +507,14 @@ ipp_schema_latest(void)
 int
 ipp_schema_migrate(struct ipp_store *s, int from, char **errp)
 {
-	char pragma[64];
 	int v, rc;
 
 	for (v = from; v < ipp_schema_latest(); v++) {
-		if ((rc = ipp_store_exec(s, migrations[v].sql, errp)) != IPP_OK ||
+		if ((rc = ipp_store_exec_ddl(s, migrations[v].sql, errp)) !=
+		    IPP_OK ||
 		    (migrations[v].step != NULL &&
 		    (rc = migrations[v].step(s, errp)) != IPP_OK))
 			return ipp_error_prefix(errp, rc, "migration %d", v + 1);
 	}
-	snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d",
-	    ipp_schema_latest());
-	return ipp_store_exec(s, pragma, errp);
+	return ipp_store_set_version(s, ipp_schema_latest(), errp);
 }

@@ -154,7 +154,7 @@ ipp_score_account(struct ipp_store *s, int64_t account_id,
 	    "  THEN 1 ELSE 0 END), 0)"
 	    " FROM complaint_urls WHERE account_id = ?1"
 	    " AND countered_at >= ?2 AND countered_at <= ?3";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	memset(f, 0, sizeof(*f));
@@ -162,26 +162,26 @@ ipp_score_account(struct ipp_store *s, int64_t account_id,
 		since = "";
 	if ((rc = ipp_store_stmt(s, urls_sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, account_id);
-	sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, at, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		add_state(f, (const char *)sqlite3_column_text(st, 0),
-		    (long)sqlite3_column_int64(st, 1));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	ipp_stmt_bind_int(st, 1, account_id);
+	ipp_stmt_bind_static(st, 2, since);
+	ipp_stmt_bind_static(st, 3, at);
+	while ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW)
+		add_state(f, ipp_stmt_text(st, 0),
+		    (long)ipp_stmt_int(st, 1));
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, "cannot count the URLs");
 	if ((rc = ipp_store_stmt(s, counters_sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, account_id);
-	sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, at, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		f->counters = (long)sqlite3_column_int64(st, 0);
-		f->counters_succeeded = (long)sqlite3_column_int64(st, 1);
+	ipp_stmt_bind_int(st, 1, account_id);
+	ipp_stmt_bind_static(st, 2, since);
+	ipp_stmt_bind_static(st, 3, at);
+	if ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
+		f->counters = (long)ipp_stmt_int(st, 0);
+		f->counters_succeeded = (long)ipp_stmt_int(st, 1);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_ROW)
 		return ipp_store_fail(s, errp, "cannot count the counters");
 	return IPP_OK;
 }
@@ -192,7 +192,7 @@ ipp_score_whose(struct ipp_store *s, const struct ipp_auth *who,
 {
 	static const char sql[] = "SELECT CASE role WHEN 'account' THEN 1"
 	    " ELSE 2 END FROM accounts WHERE account_id = ?";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	long long n;
 	int64_t kind;
 	char *end;
@@ -226,7 +226,7 @@ ipp_score_whose(struct ipp_store *s, const struct ipp_auth *who,
 	}
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, n);
+	ipp_stmt_bind_int(st, 1, n);
 	if ((rc = ipp_store_first_int(s, st, &kind, "cannot read accounts",
 	    errp)) != IPP_OK)
 		return rc;
@@ -369,14 +369,14 @@ static const char counters_all_sql[] = COUNTERS_SELECT COUNTERS_GROUP;
 
 /* A statement's cursor: the current row, or done. */
 struct cursor {
-	sqlite3_stmt	*st;
-	int		 rc;		/* SQLITE_ROW, SQLITE_DONE, error */
+	struct ipp_stmt	*st;
+	int		 rc;		/* IPP_STMT_ROW, IPP_STMT_DONE, error */
 };
 
 static void
 cursor_next(struct cursor *k)
 {
-	k->rc = sqlite3_step(k->st);
+	k->rc = ipp_stmt_step(k->st);
 }
 
 /*
@@ -391,19 +391,19 @@ take_rows(struct cursor *k, int64_t account, int counters, struct scopes *a)
 	long n;
 	int inwin, flag, i;
 
-	while (k->rc == SQLITE_ROW &&
-	    sqlite3_column_int64(k->st, 0) <= account) {
-		if (sqlite3_column_int64(k->st, 0) < account) {
+	while (k->rc == IPP_STMT_ROW &&
+	    ipp_stmt_int(k->st, 0) <= account) {
+		if (ipp_stmt_int(k->st, 0) < account) {
 			cursor_next(k);
 			continue;
 		}
-		platform = (const char *)sqlite3_column_text(k->st, 1);
-		reason = (const char *)sqlite3_column_text(k->st, 2);
-		flag = counters ? sqlite3_column_int(k->st, 3) : 0;
+		platform = ipp_stmt_text(k->st, 1);
+		reason = ipp_stmt_text(k->st, 2);
+		flag = counters ? (int)ipp_stmt_int(k->st, 3) : 0;
 		state = counters ? "" :
-		    (const char *)sqlite3_column_text(k->st, 3);
-		inwin = sqlite3_column_int(k->st, 4);
-		n = (long)sqlite3_column_int64(k->st, 5);
+		    ipp_stmt_text(k->st, 3);
+		inwin = (int)ipp_stmt_int(k->st, 4);
+		n = (long)ipp_stmt_int(k->st, 5);
 		if ((sc[0] = scope_get(a, NULL, NULL)) == NULL ||
 		    (sc[1] = scope_get(a, "platform", platform)) == NULL ||
 		    (sc[2] = scope_get(a, "reason", reason)) == NULL)
@@ -466,7 +466,7 @@ ipp_score_show(struct ipp_store *s, int64_t account_id, const char *at,
 	struct ipp_score_settings c;
 	struct cursor k[2];
 	struct scopes a = { NULL, 0, 0 };
-	sqlite3_stmt *acc;
+	struct ipp_stmt *acc;
 	char since[IPP_TIME_LEN + 1];
 	int64_t id;
 	int rc, i;
@@ -483,38 +483,38 @@ ipp_score_show(struct ipp_store *s, int64_t account_id, const char *at,
 		return rc;
 	for (i = 0; i < 2; i++) {
 		if (account_id)
-			sqlite3_bind_int64(k[i].st, 1, account_id);
-		sqlite3_bind_text(k[i].st, 2, since, -1, SQLITE_STATIC);
-		sqlite3_bind_text(k[i].st, 3, at, -1, SQLITE_STATIC);
+			ipp_stmt_bind_int(k[i].st, 1, account_id);
+		ipp_stmt_bind_static(k[i].st, 2, since);
+		ipp_stmt_bind_static(k[i].st, 3, at);
 		cursor_next(&k[i]);
 	}
 	if (account_id)
-		sqlite3_bind_int64(acc, 1, account_id);
-	while ((rc = sqlite3_step(acc)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(acc, 0);
+		ipp_stmt_bind_int(acc, 1, account_id);
+	while ((rc = ipp_stmt_step(acc)) == IPP_STMT_ROW) {
+		id = ipp_stmt_int(acc, 0);
 		scopes_clear(&a);
 		if ((rc = take_rows(&k[0], id, 0, &a)) != IPP_OK ||
 		    (rc = take_rows(&k[1], id, 1, &a)) != IPP_OK) {
 			rc = ipp_error(errp, IPP_ESYS, "out of memory");
 			break;
 		}
-		if (k[0].rc != SQLITE_ROW && k[0].rc != SQLITE_DONE)
+		if (k[0].rc != IPP_STMT_ROW && k[0].rc != IPP_STMT_DONE)
 			break;
-		if (k[1].rc != SQLITE_ROW && k[1].rc != SQLITE_DONE)
+		if (k[1].rc != IPP_STMT_ROW && k[1].rc != IPP_STMT_DONE)
 			break;
 		if ((rc = write_account(w, id, &a, &c, count, errp)) != IPP_OK)
 			break;
 	}
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+	if (rc == IPP_STMT_DONE || rc == IPP_STMT_ROW) {
 		rc = IPP_OK;
-		if ((k[0].rc != SQLITE_ROW && k[0].rc != SQLITE_DONE) ||
-		    (k[1].rc != SQLITE_ROW && k[1].rc != SQLITE_DONE))
+		if ((k[0].rc != IPP_STMT_ROW && k[0].rc != IPP_STMT_DONE) ||
+		    (k[1].rc != IPP_STMT_ROW && k[1].rc != IPP_STMT_DONE))
 			rc = ipp_store_fail(s, errp, "cannot count the URLs");
 	} else if (rc > 0)
 		rc = ipp_store_fail(s, errp, "cannot read accounts");
-	sqlite3_reset(acc);
-	sqlite3_reset(k[0].st);
-	sqlite3_reset(k[1].st);
+	ipp_stmt_reset(acc);
+	ipp_stmt_reset(k[0].st);
+	ipp_stmt_reset(k[1].st);
 	scopes_clear(&a);
 	free(a.v);
 	return rc;
@@ -634,19 +634,19 @@ ipp_score_scopes(struct ipp_store *s, int64_t account_id, const char *at,
 	    IPP_OK)
 		return rc;
 	for (i = 0; i < 2; i++) {
-		sqlite3_bind_int64(k[i].st, 1, account_id);
-		sqlite3_bind_text(k[i].st, 2, since, -1, SQLITE_STATIC);
-		sqlite3_bind_text(k[i].st, 3, at, -1, SQLITE_STATIC);
+		ipp_stmt_bind_int(k[i].st, 1, account_id);
+		ipp_stmt_bind_static(k[i].st, 2, since);
+		ipp_stmt_bind_static(k[i].st, 3, at);
 		cursor_next(&k[i]);
 	}
 	if (scope_get(&a, NULL, NULL) == NULL ||
 	    take_rows(&k[0], account_id, 0, &a) != IPP_OK ||
 	    take_rows(&k[1], account_id, 1, &a) != IPP_OK)
 		rc = ipp_error(errp, IPP_ESYS, "out of memory");
-	else if (k[0].rc != SQLITE_DONE || k[1].rc != SQLITE_DONE)
+	else if (k[0].rc != IPP_STMT_DONE || k[1].rc != IPP_STMT_DONE)
 		rc = ipp_store_fail(s, errp, "cannot count the URLs");
-	sqlite3_reset(k[0].st);
-	sqlite3_reset(k[1].st);
+	ipp_stmt_reset(k[0].st);
+	ipp_stmt_reset(k[1].st);
 	if (rc != IPP_OK) {
 		ipp_score_scopes_free(a.v, a.n);
 		return rc;

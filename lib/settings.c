@@ -7,7 +7,7 @@
 #include "banned.h"
 
 static int
-lookup(struct ipp_store *s, const char *name, sqlite3_stmt **stp,
+lookup(struct ipp_store *s, const char *name, struct ipp_stmt **stp,
     char **errp)
 {
 	static const char sql[] = "SELECT value, kind, minimum, maximum"
@@ -16,16 +16,16 @@ lookup(struct ipp_store *s, const char *name, sqlite3_stmt **stp,
 
 	if ((rc = ipp_store_stmt(s, sql, stp, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(*stp, 1, name, -1, SQLITE_STATIC);
-	switch (sqlite3_step(*stp)) {
-	case SQLITE_ROW:
+	ipp_stmt_bind_static(*stp, 1, name);
+	switch (ipp_stmt_step(*stp)) {
+	case IPP_STMT_ROW:
 		return IPP_OK;
-	case SQLITE_DONE:
-		sqlite3_reset(*stp);
+	case IPP_STMT_DONE:
+		ipp_stmt_reset(*stp);
 		return ipp_error(errp, IPP_ENOTFOUND, "no setting '%s'", name);
 	default:
 		rc = ipp_store_fail(s, errp, "cannot read settings");
-		sqlite3_reset(*stp);
+		ipp_stmt_reset(*stp);
 		return rc;
 	}
 }
@@ -46,13 +46,13 @@ int
 ipp_settings_int(struct ipp_store *s, const char *name, long long *value,
     char **errp)
 {
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = lookup(s, name, &st, errp)) != IPP_OK)
 		return rc;
-	rc = parse_integer((const char *)sqlite3_column_text(st, 0), value);
-	sqlite3_reset(st);
+	rc = parse_integer(ipp_stmt_text(st, 0), value);
+	ipp_stmt_reset(st);
 	if (rc != 0)
 		return ipp_error(errp, IPP_ESTORE,
 		    "setting '%s' is not an integer", name);
@@ -63,36 +63,36 @@ int
 ipp_settings_text(struct ipp_store *s, const char *name, char **value,
     char **errp)
 {
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = lookup(s, name, &st, errp)) != IPP_OK)
 		return rc;
 	*value = ipp_store_column_dup(st, 0);
-	sqlite3_reset(st);
+	ipp_stmt_reset(st);
 	if (*value == NULL)
 		return ipp_error(errp, IPP_ESYS, "out of memory");
 	return IPP_OK;
 }
 
 static int
-check_value(sqlite3_stmt *st, const char *name, const char *value,
+check_value(struct ipp_stmt *st, const char *name, const char *value,
     char **errp)
 {
 	long long v;
 
-	if (strcmp((const char *)sqlite3_column_text(st, 1), "integer") != 0)
+	if (strcmp(ipp_stmt_text(st, 1), "integer") != 0)
 		return strchr(value, '\n') == NULL ? IPP_OK :
 		    ipp_error(errp, IPP_EREFUSED,
 		    "setting '%s' must be one line", name);
 	if (parse_integer(value, &v) != 0)
 		return ipp_error(errp, IPP_EREFUSED,
 		    "setting '%s' takes an integer: '%s'", name, value);
-	if (v < sqlite3_column_int64(st, 2) || v > sqlite3_column_int64(st, 3))
+	if (v < ipp_stmt_int(st, 2) || v > ipp_stmt_int(st, 3))
 		return ipp_error(errp, IPP_EREFUSED,
 		    "setting '%s' takes %lld to %lld: '%s'", name,
-		    (long long)sqlite3_column_int64(st, 2),
-		    (long long)sqlite3_column_int64(st, 3), value);
+		    (long long)ipp_stmt_int(st, 2),
+		    (long long)ipp_stmt_int(st, 3), value);
 	return IPP_OK;
 }
 
@@ -101,13 +101,13 @@ ipp_settings_set(struct ipp_store *s, const char *name, const char *value,
     char **errp)
 {
 	static const char sql[] = "UPDATE settings SET value = ? WHERE name = ?";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = lookup(s, name, &st, errp)) != IPP_OK)
 		return rc;
 	rc = check_value(st, name, value, errp);
-	sqlite3_reset(st);
+	ipp_stmt_reset(st);
 	if (rc != IPP_OK)
 		return rc;
 	if ((rc = ipp_store_begin(s, errp)) != IPP_OK)
@@ -122,7 +122,7 @@ ipp_settings_list(struct ipp_store *s, struct ipp_tsv_writer *w, char **errp)
 {
 	static const char sql[] = "SELECT name, value, kind, minimum, maximum,"
 	    " description FROM settings ORDER BY name";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	long n;
 	int rc;
 

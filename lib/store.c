@@ -12,30 +12,36 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "err.h"
 #include "store.h"
+#include "store_sqlite.h"
 #include "tsv.h"
 #include "banned.h"
 
 #define BUSY_TIMEOUT_MS 15000
 #define STMT_CACHE 64
+/* The documents' lock on PostgreSQL (an advisory lock, see db.h). */
+#define PG_DOCS_LOCK 7000944641LL
+#define PG_MAIL_LOCK 7000944642LL
 
 struct cached_stmt {
 	const char	*sql;		/* key: the literal's address */
-	sqlite3_stmt	*stmt;		/* prepared once, reset per use */
+	struct ipp_stmt	*stmt;		/* prepared once, reset per use */
 };
 
 struct ipp_store {
-	sqlite3		*db;		/* the connection */
-	char		*file;		/* path of the database file */
-	char		*dir;		/* directory holding it, docs/, outbox/ */
+	struct ipp_db	*db;		/* the connection */
+	char		*file;		/* database file, or PostgreSQL's name */
+	char		*dir;		/* directory holding it, docs/, outbox/;
+					 * on PostgreSQL this machine's own */
+	int		 pg;		/* the database is PostgreSQL */
 	int		 version;	/* user_version after migrations */
 	struct cached_stmt cache[STMT_CACHE];	/* see ipp_store_stmt */
 	int		 ncache;	/* entries used in cache */
 	int		 docs_fd;	/* docs/.lock when held, else -1 */
 	int		 docs_mode;	/* LOCK_SH or LOCK_EX when held, else 0 */
 	int		 in_txn;	/* between ipp_store_begin and its end */
-	sqlite3_stmt	*rollback;	/* ROLLBACK, prepared at open */
 };
 
 int
@@ -157,8 +163,8 @@ check_netfs(const struct ipp_store *s, char **errp)
 	return ipp_error(errp, IPP_ESTORE, "store '%s' is on a network "
 	    "filesystem (%s): its write-ahead log needs memory shared on one "
 	    "host, so two hosts would corrupt it; keep the store on a local "
-	    "disk (a team store on a database server, "
-	    "IPP_DB=postgresql://..., is planned but not there yet), or set "
+	    "disk (or share a team store on PostgreSQL, "
+	    "IPP_DB=postgresql://...: see ipp(7)), or set "
 	    "IPP_ALLOW_NETFS=1 if only this host ever opens it", s->file, name);
 }
 
@@ -182,7 +188,13 @@ ipp_store_fail(struct ipp_store *s, char **errp, const char *what)
 {
 	/* Name the store: a full disk or an I/O error is about that file. */
 	return ipp_error(errp, IPP_ESTORE, "store '%s': %s: %s", s->file, what,
-	    s->db != NULL ? sqlite3_errmsg(s->db) : "no database");
+	    s->db != NULL ? ipp_db_errmsg(s->db) : "no database");
+}
+
+const char *
+ipp_store_errmsg(struct ipp_store *s)
+{
+	return ipp_db_errmsg(s->db);
 }
 
 static int rolled_back(struct ipp_store *, char **);
@@ -190,34 +202,38 @@ static int rolled_back(struct ipp_store *, char **);
 int
 ipp_store_exec(struct ipp_store *s, const char *sql, char **errp)
 {
-	char *msg = NULL;
 	int rc;
 
 	if ((rc = rolled_back(s, errp)) != IPP_OK)
 		return rc;
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK)
+	if ((rc = ipp_db_exec(s->db, sql, errp)) == IPP_OK)
 		return IPP_OK;
-	rc = ipp_error(errp, IPP_ESTORE, "store '%s': %s", s->file,
-	    msg != NULL ? msg : sqlite3_errmsg(s->db));
-	sqlite3_free(msg);
+	return ipp_error_prefix(errp, rc, "store '%s'", s->file);
+}
+
+int
+ipp_store_exec_ddl(struct ipp_store *s, const char *sql, char **errp)
+{
+	char *text;
+	int rc;
+
+	if ((text = ipp_db_ddl(s->db, sql)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	rc = ipp_store_exec(s, text, errp);
+	free(text);
 	return rc;
+}
+
+int
+ipp_store_set_version(struct ipp_store *s, int version, char **errp)
+{
+	return ipp_db_set_schema_version(s->db, version, errp);
 }
 
 static int
 read_version(struct ipp_store *s, int *version, char **errp)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
-	    NULL) != SQLITE_OK)
-		return ipp_store_fail(s, errp, "cannot read the schema version");
-	rc = sqlite3_step(st);
-	*version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_finalize(st);
-	if (*version < 0)
-		return ipp_store_fail(s, errp, "cannot read the schema version");
-	return IPP_OK;
+	return ipp_db_schema_version(s->db, version, errp);
 }
 
 /* Applies missing migrations; concurrent openers serialise on the lock. */
@@ -249,33 +265,45 @@ bring_up_to_date(struct ipp_store *s, char **errp)
 	return IPP_OK;
 }
 
-static int
-configure(struct ipp_store *s, int creating, char **errp)
+/*
+ * This machine's directory for a PostgreSQL store's local files (the
+ * outbox of the mail it delivers): $XDG_DATA_HOME/ipp, else
+ * ~/.local/share/ipp, as for the default SQLite store.
+ */
+static char *
+local_dir(void)
 {
-	int persist = 1;
+	const char *env;
 
-	/*
-	 * Keep the -wal and -shm files between runs, emptied at the last
-	 * close: deleting and recreating them cost each short command a
-	 * quarter of its start-up, and a WAL left at full size costs the
-	 * next opener its recovery scan.
-	 */
-	sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
-	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-	sqlite3_extended_result_codes(s->db, 1);
-	/*
-	 * ROLLBACK prepared now: preparing it when memory has run out
-	 * fails, and left a read transaction open under the next BEGIN.
-	 */
-	if (sqlite3_prepare_v3(s->db, "ROLLBACK", -1,
-	    SQLITE_PREPARE_PERSISTENT, &s->rollback, NULL) != SQLITE_OK)
-		return ipp_store_fail(s, errp, "cannot prepare a query");
-	if (creating && ipp_store_exec(s, "PRAGMA journal_mode=WAL", errp))
-		return IPP_ESTORE;
-	return ipp_store_exec(s, "PRAGMA foreign_keys=ON;"
-	    " PRAGMA journal_size_limit=0", errp);
+	if ((env = getenv("XDG_DATA_HOME")) != NULL && *env == '/')
+		return ipp_strdup_printf("%s/ipp", env);
+	if ((env = getenv("HOME")) != NULL && *env != '\0')
+		return ipp_strdup_printf("%s/.local/share/ipp", env);
+	return strdup(".");
+}
+
+/*
+ * PostgreSQL: the database must exist (the team's administrator creates
+ * it); an empty one is a store once `ipp-register init` has migrated it.
+ */
+static int
+open_pg(struct ipp_store *s, const char *name, int flags, char **errp)
+{
+	int rc, version;
+
+	s->pg = 1;
+	if ((rc = ipp_db_open_pg(&s->db, name, errp)) != IPP_OK)
+		return rc;
+	/* The outbox of the mail this machine delivers goes there. */
+	if ((rc = make_dirs(s->dir, errp)) != IPP_OK)
+		return rc;
+	if ((rc = read_version(s, &version, errp)) != IPP_OK)
+		return rc;
+	if (version == 0 && !(flags & IPP_STORE_CREATE))
+		return ipp_error(errp, IPP_ESTORE, "no store in the database "
+		    "'%s': create one with 'ipp-register init', or name "
+		    "another with -d or IPP_DB", name);
+	return bring_up_to_date(s, errp);
 }
 
 int
@@ -284,15 +312,23 @@ ipp_store_open(struct ipp_store **sp, const char *path, int flags,
 {
 	struct ipp_store *s;
 	struct stat sb;
-	int rc, exists;
+	int rc, exists, pg = ipp_db_is_pg(path);
 
 	*sp = NULL;
 	if ((s = calloc(1, sizeof(*s))) != NULL)
 		s->docs_fd = -1;
-	if (s == NULL ||
-	    (s->file = strdup(path)) == NULL || (s->dir = dir_of(path)) == NULL) {
+	if (s == NULL || (s->file = strdup(path)) == NULL ||
+	    (s->dir = pg ? local_dir() : dir_of(path)) == NULL) {
 		ipp_store_close(s);
 		return ipp_error(errp, IPP_ESYS, "out of memory");
+	}
+	if (pg) {
+		if ((rc = open_pg(s, path, flags, errp)) != IPP_OK) {
+			ipp_store_close(s);
+			return rc;
+		}
+		*sp = s;
+		return IPP_OK;
 	}
 	/*
 	 * A symbolic link is refused, clearly: SQLite would not follow it
@@ -317,25 +353,30 @@ ipp_store_open(struct ipp_store **sp, const char *path, int flags,
 		    "one with 'ipp-register init', or name one with -d or "
 		    "IPP_DB", path);
 	}
-	if (!exists && (rc = create_file(s, errp)) != IPP_OK) {
-		ipp_store_close(s);
-		return rc;
-	}
-	/* One connection per process, used by one thread: no mutexes. */
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		rc = ipp_error(errp, IPP_ESTORE, "cannot open store '%s': %s",
-		    path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		ipp_store_close(s);
-		return rc;
-	}
-	if ((rc = configure(s, !exists, errp)) != IPP_OK ||
+	if ((!exists && (rc = create_file(s, errp)) != IPP_OK) ||
+	    (rc = ipp_db_open_sqlite(&s->db, path, !exists, errp)) != IPP_OK ||
 	    (rc = bring_up_to_date(s, errp)) != IPP_OK) {
 		ipp_store_close(s);
 		return rc;
 	}
 	*sp = s;
 	return IPP_OK;
+}
+
+int
+ipp_store_exists(const char *path)
+{
+	struct ipp_db *db;
+	int version = 0;
+
+	if (!ipp_db_is_pg(path))
+		return access(path, F_OK) == 0;
+	if (ipp_db_open_pg(&db, path, NULL) != IPP_OK)
+		return 0;
+	if (ipp_db_schema_version(db, &version, NULL) != IPP_OK)
+		version = 0;
+	ipp_db_close(db);
+	return version > 0;
 }
 
 void
@@ -345,10 +386,10 @@ ipp_store_close(struct ipp_store *s)
 
 	if (s == NULL)
 		return;
+	ipp_db_closing(s->db);
 	for (i = 0; i < s->ncache; i++)
-		sqlite3_finalize(s->cache[i].stmt);
-	sqlite3_finalize(s->rollback);
-	sqlite3_close(s->db);
+		ipp_stmt_finalize(s->cache[i].stmt);
+	ipp_db_close(s->db);
 	if (s->docs_fd >= 0)
 		close(s->docs_fd);	/* releases the documents' lock */
 	free(s->file);
@@ -356,10 +397,16 @@ ipp_store_close(struct ipp_store *s)
 	free(s);
 }
 
-sqlite3 *
+struct ipp_db *
 ipp_store_db(struct ipp_store *s)
 {
 	return s->db;
+}
+
+int
+ipp_store_is_pg(const struct ipp_store *s)
+{
+	return s->pg;
 }
 
 const char *
@@ -413,6 +460,15 @@ ipp_store_lock_docs(struct ipp_store *s, char **errp)
 
 	if (s->docs_mode != 0)
 		return IPP_OK;		/* held, shared or exclusive */
+	if (s->pg) {
+		/* Waits up to the lock timeout, as the database does. */
+		if ((rc = ipp_db_lock_shared(s->db, PG_DOCS_LOCK, errp)) !=
+		    IPP_OK)
+			return ipp_error_prefix(errp, rc, "the documents are "
+			    "being cleaned up: try again later");
+		s->docs_mode = LOCK_SH;
+		return IPP_OK;
+	}
 	if ((rc = open_docs_lock(s, errp)) != IPP_OK)
 		return rc;
 	/* Polled, so that the wait is bounded like the database's. */
@@ -431,12 +487,35 @@ ipp_store_lock_docs(struct ipp_store *s, char **errp)
 }
 
 int
+ipp_store_lock_delivery(struct ipp_store *s, char **errp)
+{
+	if (!s->pg)
+		return IPP_OK;
+	if (ipp_db_lock(s->db, PG_MAIL_LOCK, NULL) != IPP_OK)
+		return ipp_store_fail(s, errp, "another machine is delivering "
+		    "the mail: try again later");
+	return IPP_OK;
+}
+
+void
+ipp_store_unlock_delivery(struct ipp_store *s)
+{
+	if (s->pg)
+		ipp_db_unlock(s->db, PG_MAIL_LOCK);
+}
+
+int
 ipp_store_try_lock_docs_exclusive(struct ipp_store *s, char **errp)
 {
 	int rc;
 
 	if (s->docs_mode == LOCK_EX)
 		return 1;
+	if (s->pg) {
+		if ((rc = ipp_db_try_lock(s->db, PG_DOCS_LOCK, errp)) == 1)
+			s->docs_mode = LOCK_EX;
+		return rc;
+	}
 	if ((rc = open_docs_lock(s, errp)) != IPP_OK)
 		return rc;
 	if (flock(s->docs_fd, LOCK_EX | LOCK_NB) == 0) {
@@ -452,7 +531,7 @@ ipp_store_try_lock_docs_exclusive(struct ipp_store *s, char **errp)
 int
 ipp_store_begin_read(struct ipp_store *s, char **errp)
 {
-	if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+	if (ipp_db_begin_read(s->db, NULL) != IPP_OK)
 		return ipp_store_fail(s, errp, "cannot start a transaction");
 	return IPP_OK;
 }
@@ -460,8 +539,7 @@ ipp_store_begin_read(struct ipp_store *s, char **errp)
 int
 ipp_store_begin(struct ipp_store *s, char **errp)
 {
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	if (ipp_db_begin_write(s->db, NULL) != IPP_OK)
 		return ipp_store_fail(s, errp, "cannot start a transaction");
 	s->in_txn = 1;
 	return IPP_OK;
@@ -477,7 +555,7 @@ ipp_store_begin(struct ipp_store *s, char **errp)
 static int
 rolled_back(struct ipp_store *s, char **errp)
 {
-	if (!s->in_txn || !sqlite3_get_autocommit(s->db))
+	if (!s->in_txn || ipp_db_in_transaction(s->db))
 		return IPP_OK;
 	return ipp_error(errp, IPP_ESTORE, "store '%s': the transaction was "
 	    "rolled back after an earlier error: nothing of it was written",
@@ -493,27 +571,19 @@ ipp_store_commit(struct ipp_store *s, char **errp)
 		s->in_txn = 0;
 		return rc;
 	}
-	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+	if (ipp_db_commit(s->db, NULL) == IPP_OK) {
 		s->in_txn = 0;
 		return IPP_OK;
 	}
-	ipp_store_fail(s, errp, "cannot commit");
-	ipp_store_rollback(s);
-	return IPP_ESTORE;
+	s->in_txn = 0;
+	return ipp_store_fail(s, errp, "cannot commit");
 }
 
 void
 ipp_store_rollback(struct ipp_store *s)
 {
 	s->in_txn = 0;
-	if (sqlite3_get_autocommit(s->db))
-		return;
-	if (s->rollback != NULL) {
-		sqlite3_step(s->rollback);
-		sqlite3_reset(s->rollback);
-	}
-	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	ipp_db_rollback(s->db);
 }
 
 int
@@ -526,10 +596,10 @@ ipp_store_end(struct ipp_store *s, int rc, char **errp)
 }
 
 int
-ipp_store_stmt(struct ipp_store *s, const char *sql, sqlite3_stmt **stp,
+ipp_store_stmt(struct ipp_store *s, const char *sql, struct ipp_stmt **stp,
     char **errp)
 {
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int i;
 
 	if ((i = rolled_back(s, errp)) != IPP_OK)
@@ -537,17 +607,15 @@ ipp_store_stmt(struct ipp_store *s, const char *sql, sqlite3_stmt **stp,
 	for (i = 0; i < s->ncache; i++) {
 		if (s->cache[i].sql == sql) {
 			*stp = s->cache[i].stmt;
-			sqlite3_reset(*stp);
-			sqlite3_clear_bindings(*stp);
+			ipp_stmt_clear(*stp);
 			return IPP_OK;
 		}
 	}
-	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-	    NULL) != SQLITE_OK)
+	if (ipp_db_prepare(s->db, sql, &st, NULL) != IPP_OK)
 		return ipp_store_fail(s, errp, "cannot prepare a query");
 	if (s->ncache == STMT_CACHE) {
 		/* Full: the oldest entry makes room. */
-		sqlite3_finalize(s->cache[0].stmt);
+		ipp_stmt_finalize(s->cache[0].stmt);
 		memmove(s->cache, s->cache + 1,
 		    sizeof(s->cache[0]) * (STMT_CACHE - 1));
 		s->ncache--;
@@ -559,39 +627,24 @@ ipp_store_stmt(struct ipp_store *s, const char *sql, sqlite3_stmt **stp,
 	return IPP_OK;
 }
 
-int
-ipp_store_bind_text(sqlite3_stmt *st, int i, const char *text)
-{
-	if (text == NULL)
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
-}
-
 char *
-ipp_store_column_dup(sqlite3_stmt *st, int i)
+ipp_store_column_dup(struct ipp_stmt *st, int i)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	const char *t = ipp_stmt_text(st, i);
 
-	return t != NULL ? strdup((const char *)t) : NULL;
+	return t != NULL ? strdup(t) : NULL;
 }
 
 static void
-bind_args(sqlite3_stmt *st, const char *types, va_list ap)
+bind_args(struct ipp_stmt *st, const char *types, va_list ap)
 {
-	const char *text;
 	int i;
 
 	for (i = 0; types[i] != '\0'; i++) {
-		if (types[i] == 'i') {
-			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
-			continue;
-		}
-		/* Static: the statement runs and resets before we return. */
-		text = va_arg(ap, const char *);
-		if (text == NULL)
-			sqlite3_bind_null(st, i + 1);
-		else
-			sqlite3_bind_text(st, i + 1, text, -1, SQLITE_STATIC);
+		if (types[i] == 'i')
+			ipp_stmt_bind_int(st, i + 1, va_arg(ap, int64_t));
+		else	/* Static: the statement runs and resets before we return. */
+			ipp_stmt_bind_static(st, i + 1, va_arg(ap, const char *));
 	}
 }
 
@@ -599,51 +652,50 @@ int
 ipp_store_run(struct ipp_store *s, const char *sql, const char *what,
     char **errp, const char *types, ...)
 {
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	va_list ap;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	if ((size_t)sqlite3_bind_parameter_count(st) != strlen(types))
+	if ((size_t)ipp_stmt_params(st) != strlen(types))
 		return ipp_error(errp, IPP_ESTORE, "%s: %d parameters, %zu "
-		    "arguments", what, sqlite3_bind_parameter_count(st),
-		    strlen(types));
+		    "arguments", what, ipp_stmt_params(st), strlen(types));
 	va_start(ap, types);
 	bind_args(st, types, ap);
 	va_end(ap);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	rc = ipp_stmt_step(st);
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, what);
 	return IPP_OK;
 }
 
 int
-ipp_store_write_rows(struct ipp_store *s, sqlite3_stmt *st,
+ipp_store_write_rows(struct ipp_store *s, struct ipp_stmt *st,
     struct ipp_tsv_writer *w, long *count, char **errp)
 {
-	int rc, i, n = sqlite3_column_count(st);
+	int rc, i, n;
 
 	*count = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
+		n = ipp_stmt_columns(st);
 		for (i = 0; i < n; i++)
-			ipp_tsv_write_field_len(w,
-			    (const char *)sqlite3_column_text(st, i),
-			    (size_t)sqlite3_column_bytes(st, i));
+			ipp_tsv_write_field_len(w, ipp_stmt_text(st, i),
+			    ipp_stmt_bytes(st, i));
 		if ((rc = ipp_tsv_end_row(w, errp)) != IPP_OK) {
-			sqlite3_reset(st);
+			ipp_stmt_reset(st);
 			return rc;
 		}
 		(*count)++;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? IPP_OK :
+	ipp_stmt_reset(st);
+	return rc == IPP_STMT_DONE ? IPP_OK :
 	    ipp_store_fail(s, errp, "cannot read the store");
 }
 
 int
-ipp_store_write_matches(struct ipp_store *s, sqlite3_stmt *st,
+ipp_store_write_matches(struct ipp_store *s, struct ipp_stmt *st,
     struct ipp_tsv_writer *w, long *count, char **errp)
 {
 	int rc;
@@ -654,14 +706,14 @@ ipp_store_write_matches(struct ipp_store *s, sqlite3_stmt *st,
 }
 
 int
-ipp_store_first_int(struct ipp_store *s, sqlite3_stmt *st, int64_t *value,
+ipp_store_first_int(struct ipp_store *s, struct ipp_stmt *st, int64_t *value,
     const char *what, char **errp)
 {
-	int rc = sqlite3_step(st);
+	int rc = ipp_stmt_step(st);
 
-	*value = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	*value = rc == IPP_STMT_ROW ? ipp_stmt_int(st, 0) : 0;
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_ROW && rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, what);
 	return IPP_OK;
 }
@@ -669,17 +721,63 @@ ipp_store_first_int(struct ipp_store *s, sqlite3_stmt *st, int64_t *value,
 int
 ipp_store_unique_failed(struct ipp_store *s)
 {
-	return sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE;
+	return ipp_db_errkind(s->db) == IPP_DB_EUNIQUE;
+}
+
+int
+ipp_store_constraint_failed(struct ipp_store *s)
+{
+	enum ipp_db_errkind k = ipp_db_errkind(s->db);
+
+	return k == IPP_DB_EUNIQUE || k == IPP_DB_ECONSTRAINT;
 }
 
 int
 ipp_store_changes(struct ipp_store *s)
 {
-	return sqlite3_changes(s->db);
+	return ipp_db_changes(s->db);
 }
 
 int64_t
 ipp_store_last_id(struct ipp_store *s)
 {
-	return sqlite3_last_insert_rowid(s->db);
+	return ipp_db_last_id(s->db);
+}
+
+int
+ipp_store_put_content(struct ipp_store *s, const char *sha256,
+    const unsigned char *buf, size_t len, char **errp)
+{
+	/* Parameters travel as text: the content as hex, decoded there. */
+	static const char sql[] = "INSERT INTO document_contents"
+	    " (sha256, content) VALUES (?, decode(?, 'hex'))"
+	    " ON CONFLICT (sha256) DO NOTHING";
+	static const char digits[] = "0123456789abcdef";
+	struct ipp_stmt *st;
+	char *hex;
+	size_t i;
+	int rc;
+
+	if ((hex = malloc(len * 2 + 1)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	for (i = 0; i < len; i++) {
+		hex[2 * i] = digits[buf[i] >> 4];
+		hex[2 * i + 1] = digits[buf[i] & 0xf];
+	}
+	hex[2 * len] = '\0';
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) == IPP_OK) {
+		ipp_stmt_bind_static(st, 1, sha256);
+		ipp_stmt_bind_static(st, 2, hex);
+		rc = ipp_stmt_step(st) == IPP_STMT_DONE ? IPP_OK :
+		    ipp_store_fail(s, errp, "cannot store a document");
+		ipp_stmt_reset(st);
+	}
+	free(hex);
+	return rc;
+}
+
+sqlite3 *
+ipp_store_sqlite(struct ipp_store *s)
+{
+	return ipp_db_sqlite(s->db);
 }

@@ -1,17 +1,24 @@
 /*
  * The store: one SQLite database, the documents (docs/) and the mail
- * outbox (outbox/) in the directory beside it.
+ * outbox (outbox/) in the directory beside it; or, for a team, one
+ * PostgreSQL database holding the documents too, with this machine's
+ * outbox in its own data directory (see db.h for how the two differ).
  *
- * Opening sets WAL mode, a busy timeout, foreign keys, defensive mode and
- * trusted_schema off, and applies the numbered migrations of schema.c.
- * Every write runs between ipp_store_begin (BEGIN IMMEDIATE) and
- * ipp_store_commit, so cron jobs and interactive runs can share a store.
+ * Opening SQLite sets WAL mode, a busy timeout, foreign keys, defensive
+ * mode and trusted_schema off; opening either applies the numbered
+ * migrations of schema.c.  Every write runs between ipp_store_begin
+ * (BEGIN IMMEDIATE, or PostgreSQL's write lock) and ipp_store_commit, so
+ * cron jobs and interactive runs can share a store.
+ *
+ * The domain modules reach the database only through these functions
+ * and the statements of db.h; none includes sqlite3.h or libpq-fe.h.
  */
 #ifndef IPP_STORE_H
 #define IPP_STORE_H
 
-#include <sqlite3.h>
 #include <stdint.h>
+
+#include "db.h"
 
 struct ipp_store;
 
@@ -21,7 +28,9 @@ enum ipp_store_flags {
 
 /*
  * The store path: explicit (from -d) when not NULL, else IPP_DB, else
- * $XDG_DATA_HOME/ipp/ipp.db, else ~/.local/share/ipp/ipp.db.
+ * $XDG_DATA_HOME/ipp/ipp.db, else ~/.local/share/ipp/ipp.db.  A
+ * PostgreSQL URI or connection string (ipp_db_is_pg) names a PostgreSQL
+ * store; anything else a SQLite file.
  */
 int ipp_store_path(char **pathp, const char *explicit, char **errp);
 
@@ -36,6 +45,11 @@ int ipp_store_path(char **pathp, const char *explicit, char **errp);
  */
 int ipp_store_open(struct ipp_store **sp, const char *path, int flags,
     char **errp);
+/*
+ * On PostgreSQL, the database must exist; one without the store's schema
+ * is IPP_ESTORE with a hint to run init, and IPP_STORE_CREATE migrates it
+ * (under the write lock: two machines never migrate at once).
+ */
 
 /*
  * The name of the network (or FUSE) filesystem whose statfs(2) f_type is
@@ -47,11 +61,24 @@ int ipp_store_open(struct ipp_store **sp, const char *path, int flags,
 const char *ipp_store_netfs(long long f_type);
 void ipp_store_close(struct ipp_store *s);
 
-sqlite3 *ipp_store_db(struct ipp_store *s);
+/*
+ * 1 when there is a store at path: the SQLite file exists, or the
+ * PostgreSQL database can be reached and has the store's schema.
+ */
+int ipp_store_exists(const char *path);
+
+struct ipp_db *ipp_store_db(struct ipp_store *s);
+/* 1 when the store is PostgreSQL (documents in the database). */
+int ipp_store_is_pg(const struct ipp_store *s);
+/* The database file, or the PostgreSQL name as given. */
 const char *ipp_store_file(const struct ipp_store *s);
-/* The directory holding the database, docs/ and outbox/. */
+/*
+ * The directory holding the database, docs/ and outbox/; for PostgreSQL
+ * this machine's $XDG_DATA_HOME/ipp (or ~/.local/share/ipp), for the
+ * outbox of the mail it delivers.
+ */
 const char *ipp_store_dir(const struct ipp_store *s);
-/* The schema version (PRAGMA user_version). */
+/* The schema version (PRAGMA user_version, or ipp_schema). */
 int ipp_store_version(struct ipp_store *s);
 
 /*
@@ -64,6 +91,15 @@ int ipp_store_version(struct ipp_store *s);
  * it, 0 when another process holds it.  Both create docs/ when missing.
  */
 int ipp_store_lock_docs(struct ipp_store *s, char **errp);
+
+/*
+ * The mail delivery run's lock across the machines of a team store (an
+ * advisory lock on PostgreSQL, waiting up to 15 s), so that no two
+ * deliver one message; on SQLite the outbox's own lock does that and
+ * this does nothing.
+ */
+int ipp_store_lock_delivery(struct ipp_store *s, char **errp);
+void ipp_store_unlock_delivery(struct ipp_store *s);
 int ipp_store_try_lock_docs_exclusive(struct ipp_store *s, char **errp);
 
 /*
@@ -93,8 +129,8 @@ int ipp_store_end(struct ipp_store *s, int rc, char **errp);
  * keyed by the sql pointer (pass string literals).  It comes reset with
  * its bindings cleared; callers do not finalize it.
  */
-int ipp_store_stmt(struct ipp_store *s, const char *sql, sqlite3_stmt **stp,
-    char **errp);
+int ipp_store_stmt(struct ipp_store *s, const char *sql,
+    struct ipp_stmt **stp, char **errp);
 
 /*
  * Runs one cached statement to completion, binding one argument per
@@ -110,7 +146,7 @@ struct ipp_tsv_writer;
  * Steps st to its end, writing every column of each row as a TSV record
  * (NULL as \N), then resets it.  *count gets the number of rows.
  */
-int ipp_store_write_rows(struct ipp_store *s, sqlite3_stmt *st,
+int ipp_store_write_rows(struct ipp_store *s, struct ipp_stmt *st,
     struct ipp_tsv_writer *w, long *count, char **errp);
 
 /*
@@ -118,7 +154,7 @@ int ipp_store_write_rows(struct ipp_store *s, sqlite3_stmt *st,
  * IPP_ENOTFOUND, without a message (exit 1, silently), when no row
  * matched.  Every list-like function decides "nothing matched" here.
  */
-int ipp_store_write_matches(struct ipp_store *s, sqlite3_stmt *st,
+int ipp_store_write_matches(struct ipp_store *s, struct ipp_stmt *st,
     struct ipp_tsv_writer *w, long *count, char **errp);
 
 /*
@@ -126,7 +162,7 @@ int ipp_store_write_matches(struct ipp_store *s, sqlite3_stmt *st,
  * its first row as an integer, or 0 when there is no row.  what names
  * the lookup in an error.
  */
-int ipp_store_first_int(struct ipp_store *s, sqlite3_stmt *st,
+int ipp_store_first_int(struct ipp_store *s, struct ipp_stmt *st,
     int64_t *value, const char *what, char **errp);
 
 /*
@@ -134,6 +170,8 @@ int ipp_store_first_int(struct ipp_store *s, sqlite3_stmt *st,
  * writer committed first), else 0.
  */
 int ipp_store_unique_failed(struct ipp_store *s);
+/* 1 when it failed on any constraint (UNIQUE, CHECK, FOREIGN KEY). */
+int ipp_store_constraint_failed(struct ipp_store *s);
 
 /* Rows changed by the last statement. */
 int ipp_store_changes(struct ipp_store *s);
@@ -143,18 +181,28 @@ int64_t ipp_store_last_id(struct ipp_store *s);
 
 /* Runs sql (no rows expected). */
 int ipp_store_exec(struct ipp_store *s, const char *sql, char **errp);
+/* Runs a migration's sql in this database's form (ipp_db_ddl). */
+int ipp_store_exec_ddl(struct ipp_store *s, const char *sql, char **errp);
+/* Sets the schema version; inside the migration's transaction. */
+int ipp_store_set_version(struct ipp_store *s, int version, char **errp);
 
 /*
- * Sets *errp to "store 'FILE': what: <sqlite message>" and returns
+ * Sets *errp to "store 'FILE': what: <database's message>" and returns
  * IPP_ESTORE: a failure of the store names it (a full disk, an I/O error).
  */
 int ipp_store_fail(struct ipp_store *s, char **errp, const char *what);
-
-/* Binds text, or NULL when text is NULL. */
-int ipp_store_bind_text(sqlite3_stmt *st, int i, const char *text);
+/* The database's message for the last failure. */
+const char *ipp_store_errmsg(struct ipp_store *s);
 
 /* Text of column i of the current row, strdup'd (NULL stays NULL). */
-char *ipp_store_column_dup(sqlite3_stmt *st, int i);
+char *ipp_store_column_dup(struct ipp_stmt *st, int i);
+
+/*
+ * PostgreSQL: the content of a document, kept once by its address in
+ * document_contents (D1); outside a transaction it commits at once.
+ */
+int ipp_store_put_content(struct ipp_store *s, const char *sha256,
+    const unsigned char *buf, size_t len, char **errp);
 
 /* Migrations: the highest version, and applying them (schema.c). */
 int ipp_schema_latest(void);

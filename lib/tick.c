@@ -64,23 +64,23 @@ read_due(struct ipp_store *s, const char *now, struct due *d, size_t *n,
 	static const char sql[] = "SELECT url_id, state, window_ends_at"
 	    " FROM complaint_urls" DUE_WHERE
 	    " ORDER BY window_ends_at, url_id LIMIT 1000";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	*n = 0;
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	while (*n < BATCH && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		d[*n].url_id = sqlite3_column_int64(st, 0);
-		d[*n].countered = strcmp((const char *)sqlite3_column_text(st,
+	ipp_stmt_bind_static(st, 1, now);
+	while (*n < BATCH && (rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
+		d[*n].url_id = ipp_stmt_int(st, 0);
+		d[*n].countered = strcmp(ipp_stmt_text(st,
 		    1), "countered") == 0;
 		snprintf(d[*n].at, sizeof(d[*n].at), "%s",
-		    (const char *)sqlite3_column_text(st, 2));
+		    ipp_stmt_text(st, 2));
 		(*n)++;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_ROW && rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, "cannot read the open windows");
 	return IPP_OK;
 }
@@ -127,14 +127,14 @@ ipp_tick_due(struct ipp_store *s, char **errp)
 	static const char sql[] = "SELECT 1 FROM complaint_urls" DUE_WHERE
 	    " LIMIT 1";
 	char now[IPP_TIME_LEN + 1];
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t due;
 	int rc;
 
 	if ((rc = ipp_clock_now_text(now, errp)) != IPP_OK ||
 	    (rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	ipp_stmt_bind_text(st, 1, now);
 	if ((rc = ipp_store_first_int(s, st, &due, "cannot read the open "
 	    "windows", errp)) != IPP_OK || !due)
 		return rc;
@@ -179,31 +179,31 @@ read_reminders(struct ipp_store *s, const char *now, const char *until,
 	    " AND u.state = 'countered' AND NOT EXISTS (SELECT 1"
 	    " FROM counter_reminders r WHERE r.url_id = u.url_id)"
 	    " ORDER BY u.account_id, u.window_ends_at, u.url_id LIMIT 1000";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	*n = 0;
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, until, -1, SQLITE_STATIC);
-	while (*n < BATCH && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	ipp_stmt_bind_static(st, 1, now);
+	ipp_stmt_bind_static(st, 2, until);
+	while (*n < BATCH && (rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
 		struct reminder *x = &r[(*n)++];
 
-		x->url_id = sqlite3_column_int64(st, 0);
-		x->complaint_id = sqlite3_column_int64(st, 1);
-		x->account_id = sqlite3_column_int64(st, 2);
+		x->url_id = ipp_stmt_int(st, 0);
+		x->complaint_id = ipp_stmt_int(st, 1);
+		x->account_id = ipp_stmt_int(st, 2);
 		x->url = ipp_store_column_dup(st, 3);
 		x->due = ipp_store_column_dup(st, 4);
 		x->to = ipp_store_column_dup(st, 5);
 		x->seller = ipp_store_column_dup(st, 6);
 		if (x->url == NULL || x->due == NULL || x->to == NULL) {
-			sqlite3_reset(st);
+			ipp_stmt_reset(st);
 			return ipp_error(errp, IPP_ESYS, "out of memory");
 		}
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_ROW && rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, "cannot read the reminders due");
 	return IPP_OK;
 }
@@ -318,21 +318,21 @@ anything_due(struct ipp_store *s, const char *now, const char *until,
 	    " AND u.window_ends_at <= ?2 AND u.window_ends_at > ?1"
 	    " AND u.state = 'countered' AND NOT EXISTS (SELECT 1"
 	    " FROM counter_reminders r WHERE r.url_id = u.url_id) LIMIT 1";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int64_t found;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, moves_sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	ipp_stmt_bind_static(st, 1, now);
 	if ((rc = ipp_store_first_int(s, st, &found, "cannot read the open "
 	    "windows", errp)) != IPP_OK)
 		return rc;
 	if (!found) {
 		if ((rc = ipp_store_stmt(s, reminders_sql, &st, errp)))
 			return rc;
-		sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, until, -1, SQLITE_STATIC);
+		ipp_stmt_bind_static(st, 1, now);
+		ipp_stmt_bind_static(st, 2, until);
 		if ((rc = ipp_store_first_int(s, st, &found, "cannot read the "
 		    "reminders due", errp)) != IPP_OK)
 			return rc;
@@ -346,7 +346,7 @@ last_move(struct ipp_store *s, int64_t *id, char **errp)
 {
 	static const char sql[] = "SELECT COALESCE(max(move_id), 0)"
 	    " FROM url_moves";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
@@ -363,14 +363,14 @@ write_moves(struct ipp_store *s, int64_t first, int64_t last,
 	    " u.account_id, m.from_state, m.to_state, m.at, m.reason"
 	    " FROM url_moves m JOIN complaint_urls u ON u.url_id = m.url_id"
 	    " WHERE m.move_id > ? AND m.move_id <= ? ORDER BY m.move_id";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	long count;
 	int rc;
 
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, first);
-	sqlite3_bind_int64(st, 2, last);
+	ipp_stmt_bind_int(st, 1, first);
+	ipp_stmt_bind_int(st, 2, last);
 	return ipp_store_write_rows(s, st, w, &count, errp);
 }
 

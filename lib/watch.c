@@ -47,7 +47,7 @@ select_removed(struct ipp_store *s, const struct ipp_auth *who,
 	    " AND (?2 IS NULL OR u.complaint_id = ?2)"
 	    " AND (?3 IS NULL OR u.final_at >= ?3)"
 	    " ORDER BY u.url_id";
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	void *grown;
 	size_t k;
 	int rc;
@@ -55,11 +55,11 @@ select_removed(struct ipp_store *s, const struct ipp_auth *who,
 	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
 		return rc;
 	if (who->role != IPP_ROLE_HANDLER)
-		sqlite3_bind_int64(st, 1, who->account_id);
+		ipp_stmt_bind_int(st, 1, who->account_id);
 	if (o->complaint_id > 0)
-		sqlite3_bind_int64(st, 2, o->complaint_id);
-	ipp_store_bind_text(st, 3, o->since);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ipp_stmt_bind_int(st, 2, o->complaint_id);
+	ipp_stmt_bind_text(st, 3, o->since);
+	while ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
 		if ((grown = realloc(list->rows, (list->n + 1) *
 		    sizeof(*list->rows))) == NULL)
 			break;
@@ -69,10 +69,10 @@ select_removed(struct ipp_store *s, const struct ipp_auth *who,
 			    (int)k);
 		list->n++;
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	ipp_stmt_reset(st);
+	if (rc == IPP_STMT_ROW)
 		return ipp_error(errp, IPP_ESYS, "out of memory");
-	return rc == SQLITE_DONE ? IPP_OK :
+	return rc == IPP_STMT_DONE ? IPP_OK :
 	    ipp_store_fail(s, errp, "cannot read the removed listings");
 }
 

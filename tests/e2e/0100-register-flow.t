@@ -72,7 +72,7 @@ sha=$(sha256sum "$tmp/alice-id.pdf" | cut -d ' ' -f 1)
 is "$(printf '%s\n' "$out" | tsv_get identity_doc)" "$sha" \
     "the document is named by its SHA-256 (D1)"
 ok "the document is stored by content under docs/ (D1)" \
-    cmp -s "$tmp/alice-id.pdf" "$store/docs/$(echo "$sha" | cut -c 1-2)/$sha"
+    doc_stored "$tmp/alice-id.pdf" "$sha"
 
 # ---- The handler approves through the pipeline ----
 try as handler ipp-register list --state identity-pending

@@ -33,11 +33,21 @@ message_id() {
 # A deferred foreign key, broken by a trigger on the mail table only for
 # eve, makes the COMMIT of her registration fail after her code was
 # queued.  (Test-only schema, added to the test's own store.)
-sql "CREATE TABLE test_refusal (account_id INTEGER
-	REFERENCES accounts (account_id) DEFERRABLE INITIALLY DEFERRED);
-    CREATE TRIGGER test_refuse_eve AFTER INSERT ON mail
-	WHEN NEW.recipient = 'eve@example.com'
-	BEGIN INSERT INTO test_refusal VALUES (-1); END;"
+if on_pg; then
+	sql "CREATE TABLE test_refusal (account_id BIGINT
+	    REFERENCES accounts (account_id) DEFERRABLE INITIALLY DEFERRED);
+	CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS
+	    \$\$ BEGIN INSERT INTO test_refusal VALUES (-1); RETURN NEW; END \$\$;
+	CREATE TRIGGER test_refuse_eve AFTER INSERT ON mail FOR EACH ROW
+	    WHEN (NEW.recipient = 'eve@example.com')
+	    EXECUTE FUNCTION test_refuse();"
+else
+	sql "CREATE TABLE test_refusal (account_id INTEGER
+	    REFERENCES accounts (account_id) DEFERRABLE INITIALLY DEFERRED);
+	CREATE TRIGGER test_refuse_eve AFTER INSERT ON mail
+	    WHEN NEW.recipient = 'eve@example.com'
+	    BEGIN INSERT INTO test_refusal VALUES (-1); END;"
+fi
 snapshot
 try register eve@example.com
 is "$rc" 3 "a registration refused at commit exits 3"
@@ -46,7 +56,12 @@ is "$out" "" "no account is printed"
 unchanged "the refused registration and its mail"
 is "$(sql 'SELECT count(*) FROM mail')" 0 "no message is queued for eve"
 is "$(count "$outbox/new")" 0 "and none reaches the outbox"
-sql "DROP TRIGGER test_refuse_eve; DROP TABLE test_refusal"
+if on_pg; then
+	sql "DROP TRIGGER test_refuse_eve ON mail; DROP FUNCTION test_refuse();
+	    DROP TABLE test_refusal"
+else
+	sql "DROP TRIGGER test_refuse_eve; DROP TABLE test_refusal"
+fi
 
 # ---- Queued with its change, delivered after commit ----
 try register alice@example.com

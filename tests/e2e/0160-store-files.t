@@ -4,6 +4,7 @@
 # init as a 0600 file in a 0700 directory whatever the umask; the session
 # file is 0600 too.
 . "$(dirname "$0")/lib.sh"
+sqlite_only "the modes of the database file, its WAL and directory"
 
 # modes PATH...: the octal modes, space-separated.
 modes() {

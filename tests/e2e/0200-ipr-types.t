@@ -32,7 +32,7 @@ field() {
 # stored FILE: the document is kept under docs/ by its SHA-256 (D1).
 stored() {
 	_st_sha=$(sha "$1")
-	cmp -s "$1" "$store/docs/$(echo "$_st_sha" | cut -c 1-2)/$_st_sha"
+	doc_stored "$1" "$_st_sha"
 }
 
 HEADER=$(printf '%s\t' ipr_id account_id label type state registered \
@@ -150,9 +150,9 @@ is "$(sql "SELECT count(*) FROM documents WHERE sha256 = '$(sha "$d/tm-cert.pdf"
     "one documents row for the shared certificate (D1)"
 is "$(sql "SELECT count(*) FROM ipr_documents WHERE sha256 = '$(sha "$d/tm-cert.pdf")'")" 2 \
     "both trademarks name it"
-is "$(find "$store/docs" -type f -name "$(sha "$d/tm-cert.pdf")" | wc -l)" 1 \
+is "$(doc_files "$(sha "$d/tm-cert.pdf")" | tr -d ' ')" 1 \
     "one file under docs/ (D1)"
-is "$(find "$store/docs" -type f -name '*.pdf' | wc -l)" 0 \
+is "$(doc_files '*.pdf' | tr -d ' ')" 0 \
     "no file under docs/ has the user's name (D1)"
 
 # ---- list ----

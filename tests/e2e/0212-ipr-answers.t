@@ -122,7 +122,7 @@ try as alice ipp-ipr edit --was-renewed no "$T2"
 succeeded "edit: renewed no"
 is "$(answers "$out")" "no no yes" "was_renewed no"
 is "$(sql "SELECT group_concat(role, ' ') FROM (SELECT role FROM ipr_documents
-    WHERE ipr_id = $T2 ORDER BY role)")" "altered certificate" \
+    WHERE ipr_id = $T2 ORDER BY role) AS d")" "altered certificate" \
     "the renewal document is gone from the IPR, the others stay"
 
 # ---- import: the was_ columns ----

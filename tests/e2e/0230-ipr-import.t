@@ -115,7 +115,7 @@ is "$(sql "SELECT count(*) FROM ipr_documents WHERE sha256 = '$(sha "$tmp/work/p
     "the decoy is not taken"
 is "$(sql "SELECT count(*) FROM documents WHERE sha256 = '$CERT'")" 1 \
     "the shared certificate has one documents row (D1)"
-is "$(find "$store/docs" -type f -name "$CERT" | wc -l)" 1 \
+is "$(doc_files "$CERT" | tr -d ' ')" 1 \
     "and one file under docs/ (D1)"
 try as alice ipp-ipr show photos
 is "$(printf '%s\n' "$out" | show_field document.statement)" \
@@ -194,8 +194,13 @@ refuses 4 'open\.csv:2: quoted field not closed' "a CSV quote left open" as alic
 
 # Filed with foreign keys checked once an import: every one holds, and
 # each shared paper has one documents row (D1).
-is "$(sql 'SELECT count(*) FROM pragma_foreign_key_check')" 0 \
-    "after the imports, no foreign key is broken"
+if on_pg; then
+	skip "after the imports, no foreign key is broken" \
+	    "PostgreSQL checks every foreign key at every statement"
+else
+	is "$(sql 'SELECT count(*) FROM pragma_foreign_key_check')" 0 \
+	    "after the imports, no foreign key is broken"
+fi
 is "$(sql 'SELECT count(*) FROM ipr_documents d LEFT JOIN documents o
     ON o.sha256 = d.sha256 WHERE o.sha256 IS NULL')" 0 \
     "every IPR paper has its documents row"

@@ -58,7 +58,8 @@ is "$(sql "SELECT account_id || ' ' || platform || ' ' || ipr_id || ' ' ||
     "$A_ID taobao $CN listing tm-mark-in-text $SUP" \
     "the complaint row has the account, platform, IPR, target, reason, supplement"
 is "$(sql "SELECT group_concat(url || ' ' || canonical_url || ' ' || state,
-    '|') FROM complaint_urls WHERE complaint_id = $C1 ORDER BY url_id")" \
+    '|') FROM (SELECT * FROM complaint_urls WHERE complaint_id = $C1
+    ORDER BY url_id) AS u")" \
     "https://item.taobao.com/item.htm?id=1001&spm=a21wu.241046 https://item.taobao.com/item.htm?id=1001 submitted|https://h5.m.taobao.com/awp/core/detail.htm?id=1002 https://item.taobao.com/item.htm?id=1002 submitted|https://world.taobao.com/item/1003.htm https://item.taobao.com/item.htm?id=1003 submitted" \
     "each URL kept as given and canonically, in state submitted"
 
@@ -170,8 +171,9 @@ like "$(printf '%s\n' "$v" | sed -n 4p)" 'a tmall URL in a taobao complaint \(ru
     "URL 4: another platform's listing (C1)"
 like "$(printf '%s\n' "$v" | sed -n 5p)" 'the same listing as URL 1 of this complaint \(rule C5\)' \
     "URL 5: the same listing as URL 1 (C5)"
-is "$(sql "SELECT group_concat(listing_id, ' ') FROM complaint_urls
-    WHERE complaint_id = $C4 ORDER BY url_id")" "1701 1702" \
+is "$(sql "SELECT group_concat(listing_id, ' ') FROM (SELECT * FROM
+    complaint_urls WHERE complaint_id = $C4 ORDER BY url_id) AS u")" \
+    "1701 1702" \
     "the store has the two passing URLs only"
 
 refuses 1 '1 of 1 URLs refused: nothing filed' \

@@ -54,7 +54,7 @@ succeeded "taobao without --region files"
 try file_as new lazada "$SG" --region sg "$(listing_url lazada-sg 11)"
 succeeded "lazada --region sg files"
 is "$(sql "SELECT group_concat(platform || ':' || coalesce(region, 'NULL'), ' ')
-    FROM (SELECT * FROM complaints ORDER BY complaint_id)")" \
+    FROM (SELECT * FROM complaints ORDER BY complaint_id) AS c")" \
     "taobao:NULL lazada:sg" "no empty region is ever stored"
 
 # ---- import: a blank region cell ----

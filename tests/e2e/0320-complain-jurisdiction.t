@@ -98,7 +98,7 @@ refused_on "$CU" 'an unregistered copyright' lazada-sg \
 is "$(sql "SELECT count(*) FROM complaints")" 12 "12 complaints filed"
 is "$(sql "SELECT group_concat(platform || coalesce('-' || region, ''), ' ')
     FROM (SELECT platform, region FROM complaints WHERE ipr_id = $SG
-    ORDER BY complaint_id)")" "lazada-sg alibaba" \
+    ORDER BY complaint_id) AS c")" "lazada-sg alibaba" \
     "the SG trademark's complaints: lazada-sg and alibaba"
 
 done_testing

@@ -134,7 +134,7 @@ $L_NOURL C5
 $L_NOIPR I7"
 
 # ---- without --drop-bad: nothing filed, every bad row reported ----
-docs_before=$(find "$store/docs" -type f | wc -l)
+docs_before=$(doc_files)
 refuses 1 "$f: 7 of 1000 rows refused: nothing filed" \
     "the import with seven bad rows, without --drop-bad" \
     as alice ipp-complain import --no-check --force "$f"
@@ -157,7 +157,7 @@ like "$err" "1000 rows, 7 refused; .* not filed" "the summary says nothing was f
 # ---- --dry-run: the complaints it would file, nothing written ----
 refuses 1 "would be filed" "--dry-run --drop-bad" \
     as alice ipp-complain import --dry-run --drop-bad --no-check --force "$f"
-like "$(find "$store/docs" -type f | wc -l)" "^$docs_before\$" \
+like "$(doc_files)" "^$docs_before\$" \
     "neither the refused import nor the dry run left the evidence under docs/ (D1)"
 is "$(printf '%s\n' "$out" | head -1)" \
     "$(printf 'complaint_id\tplatform\tregion\tipr_id\ttarget\treason\turls')" \
@@ -192,12 +192,15 @@ is "$(sql "SELECT count(*) FROM complaints WHERE
     "every complaint has 1 to 300 URLs (C5, C9)"
 
 # Per group: its complaints' sizes, in filing order.
-sql "SELECT platform, coalesce(region, '-'), ipr_id, target, reason,
-    group_concat(n, '+') FROM (SELECT c.complaint_id, c.platform, c.region,
-    c.ipr_id, c.target, c.reason, (SELECT count(*) FROM complaint_urls u
-    WHERE u.complaint_id = c.complaint_id) AS n FROM complaints c
-    ORDER BY c.complaint_id) GROUP BY platform, region, ipr_id, target,
-    reason ORDER BY min(complaint_id)" | tr '|' ' ' | sort >"$tmp/got-groups"
+# (Joined here, in filing order: an aggregate's order is SQLite's own.)
+sql "SELECT c.platform, coalesce(c.region, '-'), c.ipr_id, c.target,
+    c.reason, (SELECT count(*) FROM complaint_urls u
+    WHERE u.complaint_id = c.complaint_id) FROM complaints c
+    ORDER BY c.complaint_id" | awk -F '|' '{ k = $1 " " $2 " " $3 " " $4 " " $5
+	if (k in n) n[k] = n[k] "+" $6
+	else { order[++m] = k; n[k] = $6 } }
+    END { for (i = 1; i <= m; i++) print order[i], n[order[i]] }' |
+    sort >"$tmp/got-groups"
 awk -v hk="$HK" '{ ipr = $4 ~ /\// ? hk : $4
 	sizes = $7 > 300 ? "300+" ($7 - 300) : $7
 	print $2, $3, ipr, $5, $6, sizes }' "$tmp/groups" | sort >"$tmp/want-groups"
@@ -208,10 +211,10 @@ else
 	    "$(diff "$tmp/want-groups" "$tmp/got-groups")"
 fi
 is "$(sql "SELECT count(*) FROM complaint_urls u JOIN complaints c USING
-    (complaint_id) WHERE c.platform = 'tmall' AND u.listing_id BETWEEN 30001
-    AND 30100")" 100 "the tmall group's rows are all in tmall complaints"
+    (complaint_id) WHERE c.platform = 'tmall' AND u.listing_id BETWEEN '30001'
+    AND '30100'")" 100 "the tmall group's rows are all in tmall complaints"
 is "$(sql "SELECT count(*) FROM complaint_urls u JOIN complaints c USING
-    (complaint_id) WHERE CAST(u.listing_id AS INTEGER) / 10000 = 1
+    (complaint_id) WHERE $(int_of u.listing_id) / 10000 = 1
     AND NOT (c.platform = 'taobao' AND c.reason = 'tm-mark-in-text'
     AND c.target = 'listing')")" 0 "no row of group 1 landed in another group"
 is "$(sql "SELECT count(*) FROM complaint_urls WHERE listing_id IN

@@ -74,7 +74,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 done
 is "$bad" 0 "every loser exits 1 with a C5 refusal, no store error"
 is "$(sql "SELECT count(*) FROM (SELECT canonical_url FROM complaint_urls
-    GROUP BY canonical_url HAVING count(*) > 1)")" 0 "no listing filed twice"
+    GROUP BY canonical_url HAVING count(*) > 1) AS d")" 0 "no listing filed twice"
 is "$(sql "SELECT count(*) FROM complaints c WHERE NOT EXISTS (SELECT 1
     FROM complaint_urls u WHERE u.complaint_id = c.complaint_id)")" 0 \
     "no complaint without URLs"
@@ -100,11 +100,11 @@ while [ "$r" -le "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 is "$bad" 0 "--drop-bad: every loser exits 1 with a C5 refusal"
-is "$(sql "SELECT count(*) FROM complaint_urls WHERE CAST(listing_id AS INTEGER) > 100000
-    AND CAST(listing_id AS INTEGER) % 100 = 0")" "$ROUNDS" \
+is "$(sql "SELECT count(*) FROM complaint_urls WHERE $(int_of listing_id) > 100000
+    AND $(int_of listing_id) % 100 = 0")" "$ROUNDS" \
     "each shared listing is filed once"
-is "$(sql "SELECT count(*) FROM complaint_urls WHERE CAST(listing_id AS INTEGER) > 100000
-    AND CAST(listing_id AS INTEGER) % 100 <> 0")" $((ROUNDS * 4)) \
+is "$(sql "SELECT count(*) FROM complaint_urls WHERE $(int_of listing_id) > 100000
+    AND $(int_of listing_id) % 100 <> 0")" $((ROUNDS * 4)) \
     "and every process filed its own listing"
 
 done_testing

@@ -10,6 +10,7 @@
 # referenced file stays, and it waits for a process that is storing
 # documents.
 . "$(dirname "$0")/lib.sh"
+sqlite_only "the files under docs/ and their lock (a team store keeps documents in the database: 0600-team-store.t)"
 
 ok "init and the handler's sign-in" init_store cases@ipp.test
 A_ID=$(verified_account alice alice@example.com 'Alice Li')

@@ -37,12 +37,18 @@ have_time=0
 [ "${IPP_SANITIZED:-0}" = 1 ] && have_time=0
 
 # ---- a symlinked store ----
-ln -s "$IPP_DB" "$tmp/link.db"
-try env IPP_DB="$tmp/link.db" ipp-register settings
-refused 3 "store '$tmp/link.db' is a symbolic link: name the database file itself" \
-    "a store named through a symbolic link is refused, saying so"
-try ipp-register -d "$(readlink -f "$tmp/link.db")" whoami
-is "$rc" 5 "its real path opens (not signed in there: exit 5, not 3)"
+if on_pg; then
+	for d in message 'exit' 'real path'; do
+		skip "symlinked store: $d" "a SQLite store's file"
+	done
+else
+	ln -s "$IPP_DB" "$tmp/link.db"
+	try env IPP_DB="$tmp/link.db" ipp-register settings
+	refused 3 "store '$tmp/link.db' is a symbolic link: name the database file itself" \
+	    "a store named through a symbolic link is refused, saying so"
+	try ipp-register -d "$(readlink -f "$tmp/link.db")" whoami
+	is "$rc" 5 "its real path opens (not signed in there: exit 5, not 3)"
+fi
 
 # ---- a 200 KB Location header ----
 ok "testhttpd" start_httpd httpd

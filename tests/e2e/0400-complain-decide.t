@@ -37,7 +37,7 @@ digests() {
 }
 urls_of() {
 	sql "SELECT group_concat(url_id, ' ') FROM (SELECT url_id FROM
-	    complaint_urls WHERE complaint_id = $1 ORDER BY url_id)"
+	    complaint_urls WHERE complaint_id = $1 ORDER BY url_id) AS u"
 }
 
 # Normal priority first (due in 72 h), then counterfeit (due in 24 h).
@@ -181,7 +181,7 @@ now_add 60
 try as alice ipp-complain withdraw "$AN"
 succeeded "alice withdraws a complaint with an accepted URL"
 is "$(sql "SELECT group_concat(state, ' ') FROM (SELECT state FROM
-    complaint_urls WHERE complaint_id = $AN ORDER BY url_id)")" \
+    complaint_urls WHERE complaint_id = $AN ORDER BY url_id) AS u")" \
     "withdrawn rejected rejected" \
     "the accepted URL is withdrawn, the rejected ones keep their outcome"
 is "$(sql "SELECT from_state || '>' || to_state || ' ' || final_at FROM

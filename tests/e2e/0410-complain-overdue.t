@@ -81,7 +81,8 @@ try as handler ipp-complain abusive --revoke --reason 'The store was not ours af
 succeeded "the mark is revoked with a reason"
 is "$(printf '%s\n' "$out" | tsv_get action)" revoke "a revoke"
 is "$(sql "SELECT group_concat(action || ' ' || at, '|') FROM
-    (SELECT * FROM complaint_marks WHERE complaint_id = $LO ORDER BY mark_id)")" \
+    (SELECT * FROM complaint_marks WHERE complaint_id = $LO ORDER BY mark_id)
+    AS m")" \
     "mark 2026-03-05T01:00:01Z|revoke 2026-03-05T02:00:01Z" \
     "both are kept, beside the complaint"
 is "$(sql "SELECT count(*) FROM complaints WHERE complaint_id = $LO")" 1 \

@@ -36,14 +36,14 @@ complain() {
 }
 urls_of() {
 	sql "SELECT group_concat(url_id, ' ') FROM (SELECT url_id FROM
-	    complaint_urls WHERE complaint_id = $1 ORDER BY url_id)"
+	    complaint_urls WHERE complaint_id = $1 ORDER BY url_id) AS u"
 }
 state_of() {
 	sql "SELECT state FROM complaint_urls WHERE url_id = $1"
 }
 # move_of URL TO: "at|actor|reason" of the URL's move into TO.
 move_of() {
-	sql "SELECT at || '|' || COALESCE(actor_id, 'system') || '|' ||
+	sql "SELECT at || '|' || COALESCE(CAST(actor_id AS TEXT), 'system') || '|' ||
 	    COALESCE(reason, '') FROM url_moves WHERE url_id = $1
 	    AND to_state = '$2'"
 }
@@ -122,7 +122,7 @@ succeeded "a counter on another URL of alice's"
 try as handler ipp-counter file --url "$AH2" --seller s1 --name 'Shoe Shop Ltd' \
     --grounds 'Parallel import.'
 succeeded "the same seller counters again"
-is "$(sql "SELECT count(*) || ' ' || name FROM merchants WHERE seller_id = 's1'")" \
+is "$(sql "SELECT count(*) || ' ' || max(name) FROM merchants WHERE seller_id = 's1'")" \
     "1 Shoe Shop Ltd" "one record per platform, region and seller (N0)"
 try as handler ipp-complain accept "$BN1" "$BN2"
 succeeded "bob's URLs accepted on Tuesday"

@@ -9,6 +9,12 @@
 #
 # Commands run with $IPP_BIN first in PATH.  Set IPP_KEEP_TMP=1 to keep
 # the temporary directory of a failing run for a look.
+#
+# With IPP_TEST_STORE=postgresql (and IPP_TEST_PG, a cluster from
+# tests/pg.sh) the store is a PostgreSQL database of the test's own,
+# created here and dropped at the end; `dump` and `sql` look at it with
+# pg_dump and psql, and a test that must look at SQLite's files says so
+# with sqlite_only REASON (a TAP skip).
 
 set -u
 
@@ -72,6 +78,76 @@ export HOME XDG_STATE_HOME IPP_DB IPP_NOW LC_ALL
 mkdir -p "$HOME"
 store=$tmp/store
 outbox=$store/outbox
+
+# ---- the database: SQLite (the default) or PostgreSQL ----
+
+if [ "${IPP_TEST_STORE:-sqlite}" = postgresql ]; then
+	if [ -z "${IPP_TEST_PG:-}" ]; then
+		echo "Bail out! IPP_TEST_STORE=postgresql without IPP_TEST_PG:" \
+		    "run under tests/pg.sh"
+		exit 1
+	fi
+	: "${PG_BINDIR:=$(ls -d /usr/lib/postgresql/*/bin | tail -1)}"
+	_pg_db=e2e_$$_$(basename "$0" .t | tr -c 'a-z0-9\n' _)
+	"$PG_BINDIR/psql" -qAtX "$IPP_TEST_PG" -c "CREATE DATABASE $_pg_db" \
+	    >/dev/null || { echo "Bail out! cannot create $_pg_db"; exit 1; }
+	at_exit '"$PG_BINDIR/psql" -qAtX "$IPP_TEST_PG" -c \
+	    "DROP DATABASE IF EXISTS $_pg_db WITH (FORCE)" >/dev/null 2>&1'
+	# The last dbname in a connection string wins.
+	IPP_DB="$IPP_TEST_PG dbname=$_pg_db"
+	# The tests' own queries (sql) use SQLite's group_concat: the same
+	# aggregate here, for them only (the tools never call it).
+	"$PG_BINDIR/psql" -qAtX "$IPP_DB" >/dev/null <<-'EOF' ||
+	CREATE FUNCTION group_concat_step(a text, v anyelement, sep text)
+	RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN v IS NULL
+	THEN a WHEN a IS NULL THEN v::text ELSE a || sep || v::text END $$;
+	CREATE AGGREGATE group_concat(anyelement, text)
+	(SFUNC = group_concat_step, STYPE = text);
+	CREATE FUNCTION group_concat_step(a text, v anyelement)
+	RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN v IS NULL
+	THEN a WHEN a IS NULL THEN v::text ELSE a || ',' || v::text END $$;
+	CREATE AGGREGATE group_concat(anyelement)
+	(SFUNC = group_concat_step, STYPE = text);
+	EOF
+	    { echo "Bail out! cannot set up $_pg_db"; exit 1; }
+	# This machine's files of a PostgreSQL store (the outbox) are in
+	# its data directory, the same for every user of the test.
+	XDG_DATA_HOME=$tmp/data
+	store=$XDG_DATA_HOME/ipp
+	outbox=$store/outbox
+	export IPP_DB XDG_DATA_HOME
+fi
+
+# on_pg: true when the store is PostgreSQL.
+on_pg() {
+	[ "${IPP_TEST_STORE:-sqlite}" = postgresql ]
+}
+
+# skip DESC REASON: a test that does not apply to this store, as a TAP
+# skip (it counts as run).
+skip() {
+	_tests=$((_tests + 1))
+	echo "ok $_tests - $1 # skip $2"
+}
+
+# int_of EXPR: SQL for EXPR (text) as an integer, SQLite's CAST on both
+# stores (text that is not a number is 0; PostgreSQL's CAST would fail).
+int_of() {
+	if on_pg; then
+		echo "(CASE WHEN $1 ~ '^[0-9]+\$' THEN CAST($1 AS BIGINT) ELSE 0 END)"
+	else
+		echo "CAST($1 AS INTEGER)"
+	fi
+}
+
+# sqlite_only REASON: the whole test is about SQLite's store (its file,
+# its directory); on PostgreSQL it is skipped, giving REASON.
+sqlite_only() {
+	if on_pg; then
+		echo "1..0 # SKIP SQLite only: $1"
+		exit 0
+	fi
+}
 
 # A password long enough for A4; tests feed it with printf.
 PW='correct horse battery'
@@ -231,7 +307,15 @@ now_add() {
 
 # The logical content of the store, for "nothing was written" checks.
 dump() {
-	sqlite3 "$IPP_DB" .dump
+	if on_pg; then
+		# Sequences move on a rolled-back insert: not content.
+		"$PG_BINDIR/pg_dump" --data-only --no-owner \
+		    --exclude-table-data=document_contents "$IPP_DB" |
+		    grep -v -e '^SELECT pg_catalog.setval' -e '^--' -e '^.restrict' \
+		    -e '^.unrestrict'
+	else
+		sqlite3 "$IPP_DB" .dump
+	fi
 }
 
 # snapshot, then unchanged DESC: the dump is byte-for-byte the same.
@@ -251,7 +335,13 @@ unchanged() {
 
 # sql QUERY: one query's output, for checks the commands do not show.
 sql() {
-	sqlite3 "$IPP_DB" "$1"
+	if on_pg; then
+		# Booleans as SQLite prints them: 1 and 0.
+		"$PG_BINDIR/psql" -qAtX -F '|' "$IPP_DB" -c "$1" |
+		    sed -e 's/^t$/1/' -e 's/^f$/0/'
+	else
+		sqlite3 "$IPP_DB" "$1"
+	fi
 }
 
 # ---- TSV ----
@@ -384,6 +474,29 @@ make_png() {
 # make_jpeg FILE: the start of a JFIF file.
 make_jpeg() {
 	printf '\377\330\377\340\0\020JFIF\0\1\1\0\0\1\0\1\0\0\377\331' >"$1"
+}
+
+# doc_stored FILE SHA256: the store keeps FILE's content at SHA256 (D1):
+# docs/XX/SHA256 beside a SQLite store, document_contents in PostgreSQL.
+doc_stored() {
+	if on_pg; then
+		[ "$(sql "SELECT encode(content, 'hex') FROM document_contents
+		    WHERE sha256 = '$2'")" = "$(od -An -v -tx1 "$1" |
+		    tr -d ' \n')" ]
+	else
+		cmp -s "$1" "$store/docs/$(echo "$2" | cut -c 1-2)/$2"
+	fi
+}
+
+# doc_files [GLOB]: how many document contents the store keeps (named
+# GLOB): files under docs/, or rows of document_contents.
+doc_files() {
+	if on_pg; then
+		sql "SELECT count(*) FROM document_contents WHERE sha256 LIKE
+		    '$(printf '%s' "${1:-*}" | tr '*' '%')'"
+	else
+		find "$store/docs" -type f ${1:+-name "$1"} 2>/dev/null | wc -l
+	fi
 }
 
 # mime FILE: the type libmagic gives it.

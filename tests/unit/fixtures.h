@@ -42,6 +42,7 @@
 
 #include "err.h"
 #include "store.h"
+#include "store_sqlite.h"
 
 struct fx {
 	char		*dir;		/* fresh temporary directory */
@@ -212,9 +213,9 @@ fx_query_int(struct ipp_store *s, const char *sql)
 	sqlite3_stmt *st;
 	int64_t v;
 
-	if (sqlite3_prepare_v2(ipp_store_db(s), sql, -1, &st, NULL) !=
+	if (sqlite3_prepare_v2(ipp_store_sqlite(s), sql, -1, &st, NULL) !=
 	    SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(ipp_store_db(s)));
+		fail_msg("%s: %s", sql, sqlite3_errmsg(ipp_store_sqlite(s)));
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		fail_msg("%s: no row", sql);
@@ -231,14 +232,15 @@ fx_query_text(struct ipp_store *s, const char *sql)
 	sqlite3_stmt *st;
 	char *v;
 
-	if (sqlite3_prepare_v2(ipp_store_db(s), sql, -1, &st, NULL) !=
+	if (sqlite3_prepare_v2(ipp_store_sqlite(s), sql, -1, &st, NULL) !=
 	    SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(ipp_store_db(s)));
+		fail_msg("%s: %s", sql, sqlite3_errmsg(ipp_store_sqlite(s)));
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		fail_msg("%s: no row", sql);
 	}
-	v = ipp_store_column_dup(st, 0);
+	v = sqlite3_column_text(st, 0) != NULL ?
+	    strdup((const char *)sqlite3_column_text(st, 0)) : NULL;
 	sqlite3_finalize(st);
 	assert_non_null(v);
 	return v;

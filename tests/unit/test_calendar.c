@@ -162,7 +162,7 @@ test_store(void **state)
 	    "counter_window_days", &end, &err), err);
 	ipp_clock_format(end, got);
 	assert_string_equal(got, "2026-03-11T16:00:00Z");
-	assert_int_equal(sqlite3_exec(ipp_store_db(fx->store), "INSERT INTO"
+	assert_int_equal(sqlite3_exec(ipp_store_sqlite(fx->store), "INSERT INTO"
 	    " holidays (day, name, created_at) VALUES ('2026-03-09', 'test',"
 	    " 'now')", NULL, NULL, NULL), SQLITE_OK);
 	fx_assert_ok(ipp_calendar_window_end(fx->store, t,

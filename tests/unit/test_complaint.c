@@ -35,7 +35,7 @@ exec_sql(struct ctx *c, const char *sql)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(ipp_store_db(c->fx.store), sql, NULL, NULL, &msg) !=
+	if (sqlite3_exec(ipp_store_sqlite(c->fx.store), sql, NULL, NULL, &msg) !=
 	    SQLITE_OK)
 		fail_msg("%s: %s", sql, msg);
 }

@@ -41,7 +41,7 @@ rows_for(struct fx *fx, const struct ipp_doc *doc, const char *mime)
 	sqlite3_stmt *st;
 	int64_t n;
 
-	assert_int_equal(sqlite3_prepare_v2(ipp_store_db(fx->store),
+	assert_int_equal(sqlite3_prepare_v2(ipp_store_sqlite(fx->store),
 	    "SELECT count(*) FROM documents WHERE sha256 = ? AND mime = ?"
 	    " AND size = ? AND created_at = ?", -1, &st, NULL), SQLITE_OK);
 	sqlite3_bind_text(st, 1, doc->sha256, -1, SQLITE_STATIC);

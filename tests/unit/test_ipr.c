@@ -39,7 +39,7 @@ add_account(struct ctx *c, const char *email, const char *role,
 	    " created_at, updated_at) VALUES ('%s', '%s', '%s', 'other',"
 	    " 'enterprise', %s, 'identity-verified', 'x', %s, 'now', 'now')",
 	    email, email, role, category, owner);
-	assert_int_equal(sqlite3_exec(ipp_store_db(c->fx.store), sql, NULL,
+	assert_int_equal(sqlite3_exec(ipp_store_sqlite(c->fx.store), sql, NULL,
 	    NULL, NULL), SQLITE_OK);
 	return ipp_store_last_id(c->fx.store);
 }

@@ -22,7 +22,7 @@ exec_sql(struct fx *fx, const char *sql)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(ipp_store_db(fx->store), sql, NULL, NULL, &msg) !=
+	if (sqlite3_exec(ipp_store_sqlite(fx->store), sql, NULL, NULL, &msg) !=
 	    SQLITE_OK)
 		fail_msg("%s: %s", sql, msg);
 }
@@ -119,7 +119,7 @@ static void
 test_store_guards(void **state)
 {
 	struct fx *fx = *state;
-	sqlite3 *db = ipp_store_db(fx->store);
+	sqlite3 *db = ipp_store_sqlite(fx->store);
 
 	exec_sql(fx, "INSERT INTO url_moves (url_id, from_state, to_state, at)"
 	    " VALUES (1, 'submitted', 'pending-counter', 'x')");

@@ -39,7 +39,7 @@ exec_sql(struct ctx *c, const char *sql)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(ipp_store_db(c->fx.store), sql, NULL, NULL, &msg) !=
+	if (sqlite3_exec(ipp_store_sqlite(c->fx.store), sql, NULL, NULL, &msg) !=
 	    SQLITE_OK)
 		fail_msg("%s: %s", sql, msg);
 }
@@ -58,7 +58,7 @@ add_ipr(struct ctx *c, const char *label, const char *type,
 	    (long long)c->who.account_id, label, type, label,
 	    kind ? "'" : "", kind ? kind : "NULL", kind ? "'" : "");
 	exec_sql(c, sql);
-	return sqlite3_last_insert_rowid(ipp_store_db(c->fx.store));
+	return sqlite3_last_insert_rowid(ipp_store_sqlite(c->fx.store));
 }
 
 static int

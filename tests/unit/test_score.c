@@ -26,7 +26,7 @@ exec_sql(struct fx *fx, const char *sql)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(ipp_store_db(fx->store), sql, NULL, NULL, &msg) !=
+	if (sqlite3_exec(ipp_store_sqlite(fx->store), sql, NULL, NULL, &msg) !=
 	    SQLITE_OK)
 		fail_msg("%s: %s", sql, msg);
 }

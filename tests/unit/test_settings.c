@@ -229,7 +229,7 @@ test_refusal_leaves_no_transaction(void **state)
 	char *err = NULL;
 
 	refused(fx, "code_ttl_minutes", "0", "takes");
-	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_db(fx->store)),
+	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_sqlite(fx->store)),
 	    0);
 	fx_assert_ok(ipp_store_begin(fx->store, &err), err);
 	ipp_store_rollback(fx->store);

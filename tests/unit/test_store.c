@@ -49,7 +49,7 @@ static void
 test_configuration(void **state)
 {
 	struct fx *fx = *state;
-	sqlite3 *db = ipp_store_db(fx->store);
+	sqlite3 *db = ipp_store_sqlite(fx->store);
 	char *mode;
 	int on = -1;
 
@@ -242,7 +242,7 @@ test_rollback_leaves_nothing(void **state)
 
 	assert_int_equal(before, 0);
 	fx_assert_ok(ipp_store_begin(fx->store, &err), err);
-	assert_int_equal(sqlite3_get_autocommit(ipp_store_db(fx->store)), 0);
+	assert_int_equal(sqlite3_get_autocommit(ipp_store_sqlite(fx->store)), 0);
 	fx_assert_ok(ipp_store_exec(fx->store, "INSERT INTO documents VALUES"
 	    " ('ab', 'image/png', 1, '2026-01-31T09:00:00Z')", &err), err);
 	fx_assert_ok(ipp_store_exec(fx->store, "UPDATE settings SET value ="
@@ -250,7 +250,7 @@ test_rollback_leaves_nothing(void **state)
 	assert_int_equal(fx_query_int(fx->store,
 	    "SELECT count(*) FROM documents"), 1);
 	ipp_store_rollback(fx->store);
-	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_db(fx->store)),
+	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_sqlite(fx->store)),
 	    0);
 	assert_int_equal(fx_query_int(fx->store,
 	    "SELECT count(*) FROM documents"), 0);
@@ -278,7 +278,7 @@ test_no_write_after_auto_rollback(void **state)
 	fx_assert_ok(ipp_store_run(fx->store, sql, "cannot add", &err, "t",
 	    "aa"), err);
 	/* What SQLite does on its own after SQLITE_NOMEM or SQLITE_FULL. */
-	assert_int_equal(sqlite3_exec(ipp_store_db(fx->store), "ROLLBACK",
+	assert_int_equal(sqlite3_exec(ipp_store_sqlite(fx->store), "ROLLBACK",
 	    NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(ipp_store_run(fx->store, sql, "cannot add", &err,
 	    "t", "bb"), IPP_ESTORE);
@@ -335,14 +335,14 @@ test_end(void **state)
 	fx_assert_ok(ipp_store_run(fx->store, ins, "cannot add", &err, "t",
 	    "aa"), err);
 	fx_assert_ok(ipp_store_end(fx->store, IPP_OK, &err), err);
-	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_db(fx->store)),
+	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_sqlite(fx->store)),
 	    0);
 	fx_assert_ok(ipp_store_begin(fx->store, &err), err);
 	fx_assert_ok(ipp_store_run(fx->store, ins, "cannot add", &err, "t",
 	    "bb"), err);
 	assert_int_equal(ipp_store_end(fx->store, IPP_EREFUSED, &err),
 	    IPP_EREFUSED);
-	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_db(fx->store)),
+	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_sqlite(fx->store)),
 	    0);
 	assert_int_equal(fx_query_int(fx->store, "SELECT count(*) FROM"
 	    " documents"), 1);
@@ -353,7 +353,7 @@ test_end(void **state)
 	assert_int_equal(ipp_store_end(fx->store, ipp_store_run(fx->store, ins,
 	    "cannot add", &err, "t", "aa"), &err), IPP_ESTORE);
 	fx_assert_contains(err, "cannot add");
-	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_db(fx->store)),
+	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_sqlite(fx->store)),
 	    0);
 	free(err);
 }
@@ -376,7 +376,7 @@ test_begin_is_immediate(void **state)
 	assert_int_equal(sqlite3_exec(raw, "BEGIN IMMEDIATE", NULL, NULL,
 	    NULL), SQLITE_OK);
 	/* And ipp_store_begin now reports the lock held by the other. */
-	sqlite3_busy_timeout(ipp_store_db(fx->store), 0);
+	sqlite3_busy_timeout(ipp_store_sqlite(fx->store), 0);
 	assert_int_equal(ipp_store_begin(fx->store, &err), IPP_ESTORE);
 	fx_assert_contains(err, "cannot start a transaction");
 	sqlite3_exec(raw, "ROLLBACK", NULL, NULL, NULL);
@@ -391,23 +391,23 @@ static void
 test_statement_cache(void **state)
 {
 	struct fx *fx = *state;
-	sqlite3_stmt *a, *b, *c;
+	struct ipp_stmt *a, *b, *c;
 	char *err = NULL;
 
 	fx_assert_ok(ipp_store_stmt(fx->store, sql_one, &a, &err), err);
-	assert_int_equal(sqlite3_step(a), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(a, 0), 1);
+	assert_int_equal(ipp_stmt_step(a), IPP_STMT_ROW);
+	assert_int_equal((int)ipp_stmt_int(a, 0), 1);
 	/* Left mid-row: the cache hands it back reset. */
 	fx_assert_ok(ipp_store_stmt(fx->store, sql_one, &b, &err), err);
 	assert_ptr_equal(a, b);
-	assert_int_equal(sqlite3_step(b), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(b, 0), 1);
-	sqlite3_reset(b);
+	assert_int_equal(ipp_stmt_step(b), IPP_STMT_ROW);
+	assert_int_equal((int)ipp_stmt_int(b, 0), 1);
+	ipp_stmt_reset(b);
 	fx_assert_ok(ipp_store_stmt(fx->store, sql_two, &c, &err), err);
 	assert_ptr_not_equal(a, c);
-	assert_int_equal(sqlite3_step(c), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(c, 0), 2);
-	sqlite3_reset(c);
+	assert_int_equal(ipp_stmt_step(c), IPP_STMT_ROW);
+	assert_int_equal((int)ipp_stmt_int(c, 0), 2);
+	ipp_stmt_reset(c);
 }
 
 /* Bindings do not leak from one use of a cached statement to the next. */
@@ -416,17 +416,17 @@ test_statement_bindings_cleared(void **state)
 {
 	static const char sql[] = "SELECT ?";
 	struct fx *fx = *state;
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	char *err = NULL;
 
 	fx_assert_ok(ipp_store_stmt(fx->store, sql, &st, &err), err);
-	sqlite3_bind_int(st, 1, 7);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 7);
+	ipp_stmt_bind_int(st, 1, 7);
+	assert_int_equal(ipp_stmt_step(st), IPP_STMT_ROW);
+	assert_int_equal((int)ipp_stmt_int(st, 0), 7);
 	fx_assert_ok(ipp_store_stmt(fx->store, sql, &st, &err), err);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_type(st, 0), SQLITE_NULL);
-	sqlite3_reset(st);
+	assert_int_equal(ipp_stmt_step(st), IPP_STMT_ROW);
+	assert_true(ipp_stmt_is_null(st, 0));
+	ipp_stmt_reset(st);
 }
 
 /* More literals than the cache holds: the oldest is prepared again. */
@@ -435,7 +435,7 @@ test_statement_cache_full(void **state)
 {
 	static char sqls[100][32];
 	struct fx *fx = *state;
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	char *err = NULL;
 	int i, round;
 
@@ -444,9 +444,9 @@ test_statement_cache_full(void **state)
 			snprintf(sqls[i], sizeof(sqls[i]), "SELECT %d", i);
 			fx_assert_ok(ipp_store_stmt(fx->store, sqls[i], &st,
 			    &err), err);
-			assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-			assert_int_equal(sqlite3_column_int(st, 0), i);
-			sqlite3_reset(st);
+			assert_int_equal(ipp_stmt_step(st), IPP_STMT_ROW);
+			assert_int_equal((int)ipp_stmt_int(st, 0), i);
+			ipp_stmt_reset(st);
 		}
 	}
 }
@@ -455,7 +455,7 @@ static void
 test_stmt_error(void **state)
 {
 	struct fx *fx = *state;
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	char *err = NULL;
 
 	assert_int_equal(ipp_store_stmt(fx->store, "SELECT FROM nowhere", &st,
@@ -512,16 +512,16 @@ test_run_and_changes(void **state)
 static void
 test_column_dup(void **state)
 {
+	static const char sql[] = "SELECT 'text', NULL";
 	struct fx *fx = *state;
-	sqlite3_stmt *st;
-	char *a, *b;
+	struct ipp_stmt *st;
+	char *a, *b, *err = NULL;
 
-	assert_int_equal(sqlite3_prepare_v2(ipp_store_db(fx->store),
-	    "SELECT 'text', NULL", -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	fx_assert_ok(ipp_store_stmt(fx->store, sql, &st, &err), err);
+	assert_int_equal(ipp_stmt_step(st), IPP_STMT_ROW);
 	a = ipp_store_column_dup(st, 0);
 	b = ipp_store_column_dup(st, 1);
-	sqlite3_finalize(st);
+	ipp_stmt_reset(st);
 	assert_string_equal(a, "text");
 	assert_null(b);
 	free(a);
@@ -535,7 +535,7 @@ test_write_matches(void **state)
 	struct fx *fx = *state;
 	struct ipp_tsv_writer *w;
 	const char *const col[] = { "sha256" };
-	sqlite3_stmt *st;
+	struct ipp_stmt *st;
 	char *err = NULL, *buf = NULL;
 	size_t len = 0;
 	long n = -1;
@@ -546,12 +546,12 @@ test_write_matches(void **state)
 	    "ab"), err);
 	fx_assert_ok(ipp_tsv_writer_open(&w, out, col, 1, &err), err);
 	fx_assert_ok(ipp_store_stmt(fx->store, sql, &st, &err), err);
-	ipp_store_bind_text(st, 1, "a%");
+	ipp_stmt_bind_text(st, 1, "a%");
 	fx_assert_ok(ipp_store_write_matches(fx->store, st, w, &n, &err), err);
 	assert_int_equal(n, 1);
 	/* Nothing matched: IPP_ENOTFOUND, and no message. */
 	fx_assert_ok(ipp_store_stmt(fx->store, sql, &st, &err), err);
-	ipp_store_bind_text(st, 1, "z%");
+	ipp_stmt_bind_text(st, 1, "z%");
 	assert_int_equal(ipp_store_write_matches(fx->store, st, w, &n, &err),
 	    IPP_ENOTFOUND);
 	assert_int_equal(n, 0);
@@ -636,11 +636,11 @@ test_rollback_without_memory(void **state)
 	fx_assert_ok(ipp_store_begin_read(fx->store, &err), err);
 	assert_int_equal(fx_query_int(fx->store,
 	    "SELECT count(*) FROM documents"), 0);
-	assert_int_equal(sqlite3_get_autocommit(ipp_store_db(fx->store)), 0);
+	assert_int_equal(sqlite3_get_autocommit(ipp_store_sqlite(fx->store)), 0);
 	mem_fails = 1;
 	ipp_store_rollback(fx->store);
 	mem_fails = 0;
-	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_db(fx->store)),
+	assert_int_not_equal(sqlite3_get_autocommit(ipp_store_sqlite(fx->store)),
 	    0);
 	fx_assert_ok(ipp_store_begin(fx->store, &err), err);
 	ipp_store_rollback(fx->store);

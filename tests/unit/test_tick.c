@@ -25,7 +25,7 @@ exec_sql(struct fx *fx, const char *sql)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(ipp_store_db(fx->store), sql, NULL, NULL, &msg) !=
+	if (sqlite3_exec(ipp_store_sqlite(fx->store), sql, NULL, NULL, &msg) !=
 	    SQLITE_OK)
 		fail_msg("%s: %s", sql, msg);
 }
@@ -118,7 +118,7 @@ test_reminder_once(void **state)
 	struct fx *fx = *state;
 
 	exec_sql(fx, "INSERT INTO counter_reminders VALUES (2, 'now')");
-	assert_int_not_equal(sqlite3_exec(ipp_store_db(fx->store), "INSERT"
+	assert_int_not_equal(sqlite3_exec(ipp_store_sqlite(fx->store), "INSERT"
 	    " INTO counter_reminders VALUES (2, 'later')", NULL, NULL, NULL),
 	    SQLITE_OK);
 	/* One recorded already: the tick sends none. */
@@ -133,7 +133,7 @@ static void
 test_probe(void **state)
 {
 	struct fx *fx = *state;
-	sqlite3 *db = ipp_store_db(fx->store);
+	sqlite3 *db = ipp_store_sqlite(fx->store);
 	char *err = NULL;
 	int before;
 
@@ -171,7 +171,7 @@ test_plan(void **state)
 	struct fx *fx = *state;
 	int uses = 0;
 
-	assert_int_equal(sqlite3_exec(ipp_store_db(fx->store), "EXPLAIN QUERY"
+	assert_int_equal(sqlite3_exec(ipp_store_sqlite(fx->store), "EXPLAIN QUERY"
 	    " PLAN SELECT 1 FROM complaint_urls WHERE window_ends_at IS NOT"
 	    " NULL AND window_ends_at <= '2026-03-10T00:00:00Z' AND (state ="
 	    " 'pending-counter' OR state = 'countered') LIMIT 1", plan_row,
