@@ -370,3 +370,70 @@ cmd_main(const char *prog, const struct cmd_command *commands,
 		status = IPP_EXIT_SYS;
 	return status;
 }
+
+int
+cmd_each_row(struct cmd *c, int nargs, char **args, int reason_column,
+    const char *reason, int (*row)(void *, const char *, const char *,
+    const char *), void *arg)
+{
+	struct ipp_tsv_reader *in;
+	char where[64];
+	const char *row_reason;
+	int rc = IPP_OK, i, col, reason_col = -1;
+
+	if (nargs > 0) {
+		for (i = 0; i < nargs && rc == IPP_OK; i++)
+			rc = row(arg, args[i], NULL, reason);
+		return rc;
+	}
+	if ((rc = ipp_tsv_reader_open(&in, stdin, "<stdin>", &c->err)))
+		return rc;
+	if ((rc = ipp_tsv_require(in, "url_id", &col, &c->err)) != IPP_OK) {
+		ipp_tsv_reader_close(in);
+		return rc;
+	}
+	if (reason_column)
+		reason_col = ipp_tsv_column(in, "reason");
+	while ((rc = ipp_tsv_next(in, &c->err)) == 1) {
+		row_reason = reason;
+		if (row_reason == NULL && reason_col >= 0)
+			row_reason = ipp_tsv_field(in, (size_t)reason_col);
+		snprintf(where, sizeof(where), "<stdin>:%lu",
+		    ipp_tsv_line(in));
+		if ((rc = row(arg, ipp_tsv_field(in, (size_t)col), where,
+		    row_reason)) != IPP_OK)
+			break;
+	}
+	ipp_tsv_reader_close(in);
+	return rc < 0 ? rc : IPP_OK;
+}
+
+FILE *
+cmd_hold(struct cmd *c)
+{
+	FILE *fp;
+
+	if ((fp = tmpfile()) == NULL)
+		ipp_error(&c->err, IPP_ESYS, "cannot make a temporary file: %m");
+	return fp;
+}
+
+int
+cmd_release(struct cmd *c, FILE *fp, int ok)
+{
+	char buf[65536];
+	size_t n;
+	int rc = IPP_OK;
+
+	if (ok) {
+		rewind(fp);
+		while (rc == IPP_OK && (n = fread(buf, 1, sizeof(buf), fp)) > 0)
+			if (fwrite(buf, 1, n, stdout) != n)
+				rc = ipp_error(&c->err, IPP_ESYS,
+				    "write error: %m");
+		if (rc == IPP_OK && ferror(fp))
+			rc = ipp_error(&c->err, IPP_ESYS, "read error");
+	}
+	fclose(fp);
+	return rc;
+}

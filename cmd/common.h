@@ -117,4 +117,23 @@ int cmd_each_id(struct cmd *c, int nargs, char **args, const char *column,
     const char *result_column, const char *result,
     int (*act)(struct cmd *, int64_t, void *), void *arg);
 
+/*
+ * The rows of a batch of URL decisions (H1, N2): row() gets each id as
+ * given, from args when nargs > 0, else from the url_id column of TSV on
+ * stdin, with the row's `reason` column when reason_column is set and no
+ * reason was given; where is NULL for an argument, "<stdin>:LINE" for a
+ * row.  Stops at the first row() that does not return IPP_OK.
+ */
+int cmd_each_row(struct cmd *c, int nargs, char **args, int reason_column,
+    const char *reason, int (*row)(void *, const char *, const char *,
+    const char *), void *arg);
+
+/*
+ * Output held back until a batch has committed: cmd_hold gives a
+ * temporary file, cmd_release copies it to stdout and closes it (with
+ * ok 0, closes it only).
+ */
+FILE *cmd_hold(struct cmd *c);
+int cmd_release(struct cmd *c, FILE *fp, int ok);
+
 #endif

@@ -864,26 +864,32 @@ struct decide_run {
 	struct cmd			*c;
 	const char			*name;		/* accept, reject */
 	enum ipp_decision		 d;
-	struct ipp_decision_batch	*batch;		/* open */
+	const struct ipp_auth		*who;		/* the handler */
+	struct ipp_decision_batch	*batch;		/* open, from row 1 */
 	struct ipp_tsv_writer		*w;		/* to out */
 	FILE				*out;		/* tmpfile */
 	long				 done, refused;
 };
 
 /*
- * Decides one row.  id_text is the id as given; where names its place
- * for messages ("<stdin>:3", or NULL for an argument).
+ * Decides one row (cmd_each_row).  id_text is the id as given; where
+ * names its place for messages ("<stdin>:3", or NULL for an argument).
+ * The batch starts with the first row: nothing is locked before.
  */
 static int
-decide_row(struct decide_run *r, const char *id_text, const char *where,
+decide_row(void *arg, const char *id_text, const char *where,
     const char *reason)
 {
+	struct decide_run *r = arg;
 	struct ipp_decision_result res;
 	char *why = NULL, complaint[24], *line = NULL;
 	const char *result;
 	int64_t id;
 	int rc;
 
+	if (r->batch == NULL && (rc = ipp_decision_open(r->c->store, r->who,
+	    &r->batch, &r->c->err)) != IPP_OK)
+		return rc;
 	memset(&res, 0, sizeof(res));
 	if (ipp_cli_parse_id(id_text, &id) != 0)
 		rc = ipp_error(&why, IPP_EREFUSED, "url_id is not an id: '%s'",
@@ -920,57 +926,6 @@ decide_row(struct decide_run *r, const char *id_text, const char *where,
 	return rc;
 }
 
-/* The url_id (and reason) columns of TSV on stdin, row by row. */
-static int
-decide_stdin(struct decide_run *r, const struct ipp_auth *who,
-    const char *reason)
-{
-	struct ipp_tsv_reader *in;
-	char where[64];
-	const char *row_reason;
-	int rc, col, reason_col;
-
-	if ((rc = ipp_tsv_reader_open(&in, stdin, "<stdin>", &r->c->err)))
-		return rc;
-	if ((rc = ipp_tsv_require(in, "url_id", &col, &r->c->err)) != IPP_OK) {
-		ipp_tsv_reader_close(in);
-		return rc;
-	}
-	/* One reason a row is for rejections (H1). */
-	reason_col = r->d == IPP_DECIDE_REJECT ? ipp_tsv_column(in, "reason") :
-	    -1;
-	/* The batch starts with the first row: nothing is locked before. */
-	while ((rc = ipp_tsv_next(in, &r->c->err)) == 1) {
-		if (r->batch == NULL && (rc = ipp_decision_open(r->c->store,
-		    who, &r->batch, &r->c->err)) != IPP_OK)
-			break;
-		row_reason = reason;
-		if (row_reason == NULL && reason_col >= 0)
-			row_reason = ipp_tsv_field(in, (size_t)reason_col);
-		snprintf(where, sizeof(where), "<stdin>:%lu",
-		    ipp_tsv_line(in));
-		if ((rc = decide_row(r, ipp_tsv_field(in, (size_t)col), where,
-		    row_reason)) != IPP_OK)
-			break;
-	}
-	ipp_tsv_reader_close(in);
-	return rc < 0 ? rc : IPP_OK;
-}
-
-static int
-copy_out(struct cmd *c, FILE *fp)
-{
-	char buf[65536];
-	size_t n;
-
-	rewind(fp);
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		if (fwrite(buf, 1, n, stdout) != n)
-			return ipp_error(&c->err, IPP_ESYS, "write error: %m");
-	return ferror(fp) ? ipp_error(&c->err, IPP_ESYS, "read error") :
-	    IPP_OK;
-}
-
 static int
 decide(struct cmd *c, const char *name, enum ipp_decision d, int argc,
     char **argv)
@@ -994,34 +949,29 @@ decide(struct cmd *c, const char *name, enum ipp_decision d, int argc,
 		return cmd_usage(c, name, "--reason needs a text (rule H1)");
 	if ((rc = cmd_handler(c, &who)) != IPP_OK)
 		return cmd_fail(c, rc);
-	if ((r.out = tmpfile()) == NULL) {
-		ipp_error(&c->err, IPP_ESYS, "cannot make a temporary file: %m");
+	if ((r.out = cmd_hold(c)) == NULL)
 		return cmd_fail(c, IPP_ESYS);
-	}
 	if ((rc = cmd_writer_open(c, &r.w, r.out, ipp_decision_columns,
 	    ipp_decision_ncolumns)) != IPP_OK) {
-		fclose(r.out);
+		cmd_release(c, r.out, 0);
 		return cmd_fail(c, rc);
 	}
-	if (i < argc) {
-		if ((rc = ipp_decision_open(c->store, &who, &r.batch,
-		    &c->err)) == IPP_OK)
-			for (; i < argc && rc == IPP_OK; i++)
-				rc = decide_row(&r, argv[i], NULL, a.reason);
-	} else
-		rc = decide_stdin(&r, &who, a.reason);
+	r.who = &who;
+	/* One reason a row is for rejections (H1). */
+	rc = cmd_each_row(c, argc - i, argv + i, d == IPP_DECIDE_REJECT,
+	    a.reason, decide_row, &r);
 	rc2 = ipp_tsv_writer_close(r.w, rc == IPP_OK ? &c->err : NULL);
 	if (rc == IPP_OK)
 		rc = rc2;
 	if (rc != IPP_OK) {
 		ipp_decision_abort(r.batch);
-		fclose(r.out);
+		cmd_release(c, r.out, 0);
 		fprintf(stderr, "%s: %s: nothing decided\n", c->prog, name);
 		return cmd_fail(c, rc);
 	}
 	if (r.batch != NULL && (rc = ipp_decision_close(r.batch, &mails,
 	    &c->err)) != IPP_OK && rc != IPP_ENET) {
-		fclose(r.out);
+		cmd_release(c, r.out, 0);
 		fprintf(stderr, "%s: %s: nothing decided\n", c->prog, name);
 		return cmd_fail(c, rc);
 	}
@@ -1030,9 +980,7 @@ decide(struct cmd *c, const char *name, enum ipp_decision d, int argc,
 		free(c->err);
 		c->err = NULL;
 	}
-	rc = copy_out(c, r.out);
-	fclose(r.out);
-	if (rc != IPP_OK)
+	if ((rc = cmd_release(c, r.out, 1)) != IPP_OK)
 		return cmd_fail(c, rc);
 	fprintf(stderr, "%s: %s: %ld %s, %ld refused; %ld digest mail%s "
 	    "queued\n", c->prog, name, r.done, d == IPP_DECIDE_ACCEPT ?

@@ -301,10 +301,12 @@ struct answer_run {
 	long				 done, refused;
 };
 
+/* Applies one row (cmd_each_row). */
 static int
-answer_row(struct answer_run *r, const char *id_text, const char *where,
+answer_row(void *arg, const char *id_text, const char *where,
     const char *reason)
 {
+	struct answer_run *r = arg;
 	struct ipp_counter_result res;
 	char *why = NULL, complaint[24], *line = NULL;
 	int64_t id;
@@ -341,49 +343,6 @@ answer_row(struct answer_run *r, const char *id_text, const char *where,
 	free(line);
 	free(why);
 	return rc;
-}
-
-static int
-answer_stdin(struct answer_run *r, const char *reason)
-{
-	struct ipp_tsv_reader *in;
-	char where[64];
-	const char *row_reason;
-	int rc, col, reason_col;
-
-	if ((rc = ipp_tsv_reader_open(&in, stdin, "<stdin>", &r->c->err)))
-		return rc;
-	if ((rc = ipp_tsv_require(in, "url_id", &col, &r->c->err)) != IPP_OK) {
-		ipp_tsv_reader_close(in);
-		return rc;
-	}
-	reason_col = ipp_tsv_column(in, "reason");
-	while ((rc = ipp_tsv_next(in, &r->c->err)) == 1) {
-		row_reason = reason;
-		if (row_reason == NULL && reason_col >= 0)
-			row_reason = ipp_tsv_field(in, (size_t)reason_col);
-		snprintf(where, sizeof(where), "<stdin>:%lu",
-		    ipp_tsv_line(in));
-		if ((rc = answer_row(r, ipp_tsv_field(in, (size_t)col), where,
-		    row_reason)) != IPP_OK)
-			break;
-	}
-	ipp_tsv_reader_close(in);
-	return rc < 0 ? rc : IPP_OK;
-}
-
-static int
-copy_out(struct cmd *c, FILE *fp)
-{
-	char buf[65536];
-	size_t n;
-
-	rewind(fp);
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		if (fwrite(buf, 1, n, stdout) != n)
-			return ipp_error(&c->err, IPP_ESYS, "write error: %m");
-	return ferror(fp) ? ipp_error(&c->err, IPP_ESYS, "read error") :
-	    IPP_OK;
 }
 
 static int
@@ -431,23 +390,17 @@ answer(struct cmd *c, const char *name, int argc, char **argv)
 	}
 	if ((rc = cmd_signed_in(c, &who)) != IPP_OK)
 		return cmd_fail(c, rc);
-	if ((r.out = tmpfile()) == NULL) {
-		ipp_error(&c->err, IPP_ESYS, "cannot make a temporary file: %m");
+	if ((r.out = cmd_hold(c)) == NULL)
 		return cmd_fail(c, IPP_ESYS);
-	}
 	if ((rc = cmd_writer_open(c, &r.w, r.out, ipp_counter_answer_columns,
 	    ipp_counter_answer_ncolumns)) != IPP_OK) {
-		fclose(r.out);
+		cmd_release(c, r.out, 0);
 		return cmd_fail(c, rc);
 	}
 	if ((rc = ipp_counter_open(c->store, &who, act, &r.batch, &c->err)) ==
-	    IPP_OK) {
-		if (i < argc)
-			for (; i < argc && rc == IPP_OK; i++)
-				rc = answer_row(&r, argv[i], NULL, a.reason);
-		else
-			rc = answer_stdin(&r, a.reason);
-	}
+	    IPP_OK)
+		rc = cmd_each_row(c, argc - i, argv + i, 1, a.reason,
+		    answer_row, &r);
 	rc2 = ipp_tsv_writer_close(r.w, rc == IPP_OK ? &c->err : NULL);
 	if (rc == IPP_OK)
 		rc = rc2;
@@ -456,13 +409,11 @@ answer(struct cmd *c, const char *name, int argc, char **argv)
 	else
 		ipp_counter_abort(r.batch);
 	if (rc != IPP_OK) {
-		fclose(r.out);
+		cmd_release(c, r.out, 0);
 		fprintf(stderr, "%s: %s: nothing applied\n", c->prog, name);
 		return cmd_fail(c, rc);
 	}
-	rc = copy_out(c, r.out);
-	fclose(r.out);
-	if (rc != IPP_OK)
+	if ((rc = cmd_release(c, r.out, 1)) != IPP_OK)
 		return cmd_fail(c, rc);
 	fprintf(stderr, "%s: %s: %ld %s, %ld refused\n", c->prog, name,
 	    r.done, r.result, r.refused);
