@@ -14,70 +14,11 @@ set -eu
 
 rows=${ROWS:-1000000}
 small=$((rows / 10))
-runs=${RUNS:-3}
-bin=${IPP_BIN:?IPP_BIN is not set}
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-for b in ipp-register ipp-ipr ipp-complain; do
-	[ -x "$bin/$b" ] || { echo "decide.sh: no $bin/$b" >&2; exit 1; }
-done
-PATH=$bin:$PATH
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ipp-bench-decide.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' HUP INT TERM
-unset IPP_TOKEN IPP_SMTP_URL IPP_NOW XDG_DATA_HOME IPP_CONNECT_TO
-HOME=$tmp/home
-IPP_DB=$tmp/setup/ipp.db
-LC_ALL=C
-export HOME IPP_DB LC_ALL
-mkdir -p "$HOME"
-
-if [ "$(date +%N)" != N ] && [ -n "$(date +%N)" ]; then
-	now() { date +%s.%N; }
-else
-	now() { perl -MTime::HiRes=time -e 'printf "%.6f\n", time'; }
-fi
-
-as() {
-	XDG_STATE_HOME=$tmp/state-$1
-	export XDG_STATE_HOME
-	shift
-	"$@"
-}
-
-paper() {
-	printf '%s\n' '%PDF-1.4' "% $2" \
-	    '1 0 obj << /Type /Catalog /Pages 2 0 R >>' 'endobj' \
-	    '2 0 obj << /Type /Pages /Kids [] /Count 0 >>' 'endobj' \
-	    'trailer << /Root 1 0 R >>' '%%EOF' >"$1"
-}
-
-column() {
-	awk -F '\t' -v n="$1" 'NR == 1 { for (i = 1; i <= NF; i++)
-	    if ($i == n) c = i } NR == 2 { print $c }'
-}
+. "$(dirname "$0")/lib.sh"
+bench_init decide ipp-register ipp-ipr ipp-complain
 
 # ---- A verified account with a verified trademark, ROWS URLs filed ----
-HANDLER=cases@bench.example
-OWNER=ip@brand.example
-PW='bench passphrase 1'
-printf '%s\n' "$PW" | as handler ipp-register init --handler "$HANDLER" \
-    --password-stdin 2>/dev/null
-printf '%s\n' "$PW" | ipp-register new --email "$OWNER" --base hong-kong \
-    --identity enterprise --category right-holder --agree --password-stdin \
-    >/dev/null
-code=$(tr -d '\r' <"$(ls -t "$tmp"/setup/outbox/new/* | head -1)" |
-    sed -n 's/^Verification code: \([0-9]\{6\}\)$/\1/p')
-ipp-register verify --email "$OWNER" "$code"
-printf '%s\n' "$PW" | as owner ipp-register login --email "$OWNER" \
-    --password-stdin
-paper "$tmp/registration.pdf" 'company registration'
-as owner ipp-register identity --name 'Bench Brand Ltd' \
-    --doc "$tmp/registration.pdf"
-printf '%s\n' "$PW" | as handler ipp-register login --email "$HANDLER" \
-    --password-stdin
-as handler ipp-register approve "$(as owner ipp-register whoami |
-    column account_id)" >/dev/null
+verified_owner
 paper "$tmp/cert.pdf" 'certificate'
 ipr=$(as owner ipp-ipr add --type trademark --name BRAND --number TM-CN-1 \
     --registrant 'Bench Brand Ltd' --jurisdiction CN --expires 2034-12-31 \
@@ -98,17 +39,12 @@ as owner ipp-complain import --no-check --force "$tmp/urls.csv" \
 }
 rm -f "$tmp/urls.csv"
 handler_id=$(as handler ipp-register whoami | column account_id)
-cp -R "$tmp/setup" "$tmp/pristine"
+save_store
 as handler ipp-complain queue >"$tmp/queue.tsv"
 head -n $((small + 1)) "$tmp/queue.tsv" >"$tmp/queue-small.tsv"
 [ "$(($(wc -l <"$tmp/queue.tsv") - 1))" -eq "$rows" ] || {
 	echo "decide.sh: the queue does not hold $rows URLs" >&2
 	exit 1
-}
-
-reset_store() {
-	rm -rf "$tmp/setup"
-	cp -R "$tmp/pristine" "$tmp/setup"
 }
 
 if [ -x /usr/bin/time ] && /usr/bin/time -o /dev/null -f %M true 2>/dev/null; then
@@ -183,19 +119,6 @@ sqlite_apply() {
 	reset_store
 	sqlite3 "$IPP_DB" <"$tmp/apply.sql"
 	check_applied "$rows"
-}
-
-best() {
-	b=
-	for i in $(seq "$runs"); do
-		t0=$(now)
-		"$@"
-		t1=$(now)
-		b=$(awk -v a="$t0" -v z="$t1" -v b="$b" \
-		    'BEGIN { t = z - a; if (b == "" || t < b + 0) b = t;
-		    printf "%.3f\n", b }')
-	done
-	echo "$b"
 }
 
 accept_file "$tmp/queue-small.tsv"
