@@ -866,7 +866,7 @@ ipp_complaint_withdraw(struct ipp_store *s, const struct ipp_auth *who,
 	    " WHERE complaint_id = ?";
 	char now[IPP_TIME_LEN + 1];
 	struct ipp_stmt *st;
-	int rc, own, moved;
+	int rc, own, moved, step;
 
 	if ((rc = ipp_clock_now_text(now, errp)) != IPP_OK ||
 	    (rc = ipp_store_begin(s, errp)) != IPP_OK)
@@ -874,9 +874,13 @@ ipp_complaint_withdraw(struct ipp_store *s, const struct ipp_auth *who,
 	if ((rc = ipp_store_stmt(s, owner_sql, &st, errp)) != IPP_OK)
 		goto fail;
 	ipp_stmt_bind_int(st, 1, id);
-	own = ipp_stmt_step(st) == IPP_STMT_ROW &&
-	    ipp_stmt_int(st, 0) == who->account_id;
+	step = ipp_stmt_step(st);
+	own = step == IPP_STMT_ROW && ipp_stmt_int(st, 0) == who->account_id;
 	ipp_stmt_reset(st);
+	if (step != IPP_STMT_ROW && step != IPP_STMT_DONE) {
+		rc = ipp_store_fail(s, errp, "cannot read the complaint");
+		goto fail;
+	}
 	if (!own) {
 		rc = ipp_error(errp, IPP_ENOTFOUND, "no complaint %lld",
 		    (long long)id);

@@ -166,4 +166,22 @@ is "$(printf '%s\n' "$out" | ids)" "$AGAIN " "the new complaint is open"
 is "$(sql "SELECT count(*) FROM complaint_urls WHERE complaint_id = $TB
     AND state = 'withdrawn'")" 2 "the old complaint keeps its outcome (C8)"
 
+
+# ---- a store that cannot be read is a store failure, not "no complaint" ----
+if on_pg; then
+	skip "withdraw on a damaged store" "SQLite's file"
+	skip "nothing said of a missing complaint" "SQLite's file"
+else
+	sql 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+	cp "$IPP_DB" "$tmp/damaged.db"
+	page=$(sqlite3 "$tmp/damaged.db" "SELECT rootpage FROM sqlite_schema
+	    WHERE name = 'complaints'")
+	size=$(sqlite3 "$tmp/damaged.db" 'PRAGMA page_size')
+	dd if=/dev/zero of="$tmp/damaged.db" bs="$size" seek=$((page - 1)) \
+	    count=1 conv=notrunc 2>/dev/null
+	try as alice env IPP_DB="$tmp/damaged.db" ipp-complain withdraw "$AGAIN"
+	like "$rc:$err" "^3:ipp-complain: store '.*damaged.db': cannot read the complaint: " \
+	    "withdraw on a damaged store: exit 3, naming the store"
+	unlike "$err" 'no complaint' "nothing said of a missing complaint"
+fi
 done_testing
