@@ -255,12 +255,11 @@ $(BUILD)/fuzz/fuzz_url: tests/fuzz/fuzz_url.c $(FUZZ_URL_SRC) $(LIB_HDR)
 		$(PKG_CFLAGS) -o $@ tests/fuzz/fuzz_url.c $(FUZZ_URL_SRC) -ldl
 
 # The other targets link the whole library (the calendar reads settings).
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(LIB_HDR) \
-    $(BUILD)/gen/reasons_tsv.c
+FUZZ_GEN = $(BUILD)/gen/reasons_tsv.c $(BUILD)/gen/declaration_txt.c
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(LIB_HDR) $(FUZZ_GEN)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE $(WARN) $(FUZZ_FLAGS) -Ilib \
-		$(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(BUILD)/gen/reasons_tsv.c \
-		$(LDLIBS_ALL)
+		$(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(FUZZ_GEN) $(LDLIBS_ALL)
 
 # The seed corpora through the fuzz targets' entry points, without clang:
 # part of `test`, so make check runs them plain and under sanitize.
