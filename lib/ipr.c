@@ -1329,6 +1329,20 @@ free_cached(void *p)
 }
 
 
+/*
+ * Rows an import writes BATCH_ROWS at a time, in one INSERT each: the
+ * documents and the "submitted" event of the IPRs it stored.  Nothing
+ * the import checks reads them, and they go in before the commit.
+ */
+#define BATCH_ROWS	50
+
+struct batch_doc {
+	int64_t		 ipr_id;
+	const char	*role;			/* doc_rules[].name */
+	char		 sha256[IPP_SECRET_HEX];
+	char		*name;			/* owned */
+};
+
 struct import {
 	struct ipp_store	*s;		/* the store */
 	const struct ipp_auth	*who;		/* the importing account */
@@ -1345,6 +1359,10 @@ struct import {
 	int64_t			 last_before;	/* highest ipr_id before it */
 	struct ipp_tsv_writer	*rejects;	/* --partial output, lazily */
 	FILE			*rejects_fp;	/* where it goes */
+	int64_t			 events[BATCH_ROWS];	/* IPRs stored */
+	size_t			 nevents;
+	struct batch_doc	 docs_out[BATCH_ROWS];	/* their documents */
+	size_t			 ndocs_out;
 };
 
 static int
@@ -1491,6 +1509,175 @@ map_columns(struct import *im)
 		    questions[i].name);
 }
 
+/* INSERT sql for BATCH_ROWS rows of "(" row ")": ?1 and ?2 shared, then
+ * per row its own parameters from ?3 up, width of them.  Built once into
+ * buf; its address keys the statement cache. */
+static const char *
+batch_sql(char *buf, size_t size, const char *head, const char *row,
+    int width)
+{
+	size_t len;
+	int i, k, n;
+
+	if (buf[0] != '\0')
+		return buf;
+	len = (size_t)snprintf(buf, size, "%s VALUES", head);
+	for (i = 0; i < BATCH_ROWS && len < size; i++) {
+		len += (size_t)snprintf(buf + len, size - len, "%s(",
+		    i ? ", " : " ");
+		/* row: '#' is the row's next parameter, the rest verbatim */
+		for (k = 0, n = 0; row[k] != '\0' && len < size; k++)
+			len += row[k] == '#' ? (size_t)snprintf(buf + len,
+			    size - len, "?%d", 3 + width * i + n++) :
+			    (size_t)snprintf(buf + len, size - len, "%c",
+			    row[k]);
+		if (len < size)
+			len += (size_t)snprintf(buf + len, size - len, ")");
+	}
+	return buf;
+}
+
+static const char events_head[] = "INSERT INTO ipr_events (ipr_id,"
+    " actor_id, action, detail, at)";
+static const char docs_head[] = "INSERT INTO ipr_documents (ipr_id, role,"
+    " sha256, name)";
+
+/* Writes the waiting events: BATCH_ROWS in one statement, fewer one by
+ * one. */
+static int
+flush_events(struct import *im, char **errp)
+{
+	static char sql[sizeof(events_head) + BATCH_ROWS * 48];
+	struct ipp_stmt *st;
+	size_t i;
+	int rc;
+
+	if (im->nevents == BATCH_ROWS) {
+		if ((rc = ipp_store_stmt(im->s, batch_sql(sql, sizeof(sql),
+		    events_head, "#, ?1, 'submitted', NULL, ?2", 1), &st,
+		    errp)) != IPP_OK)
+			return rc;
+		ipp_stmt_bind_int(st, 1, im->who->account_id);
+		ipp_stmt_bind_static(st, 2, im->now);
+		for (i = 0; i < BATCH_ROWS; i++)
+			ipp_stmt_bind_int(st, 3 + (int)i, im->events[i]);
+		rc = ipp_stmt_step(st);
+		ipp_stmt_reset(st);
+		im->nevents = 0;
+		return rc == IPP_STMT_DONE ? IPP_OK : ipp_store_fail(im->s,
+		    errp, "cannot record the IPR event");
+	}
+	for (i = 0; i < im->nevents; i++)
+		if ((rc = add_event(im->s, im->events[i], im->who->account_id,
+		    "submitted", NULL, im->now, errp)) != IPP_OK)
+			return rc;
+	im->nevents = 0;
+	return IPP_OK;
+}
+
+static void
+forget_docs(struct import *im)
+{
+	size_t i;
+
+	for (i = 0; i < im->ndocs_out; i++)
+		free(im->docs_out[i].name);
+	im->ndocs_out = 0;
+}
+
+/* Writes the waiting document rows as flush_events does the events. */
+static int
+flush_docs(struct import *im, char **errp)
+{
+	static char sql[sizeof(docs_head) + BATCH_ROWS * 48];
+	static const char one_sql[] = "INSERT INTO ipr_documents (ipr_id,"
+	    " role, sha256, name) VALUES (?, ?, ?, ?)";
+	const struct batch_doc *d = im->docs_out;
+	struct ipp_stmt *st;
+	size_t i;
+	int rc = IPP_OK;
+
+	if (im->ndocs_out == BATCH_ROWS) {
+		if ((rc = ipp_store_stmt(im->s, batch_sql(sql, sizeof(sql),
+		    docs_head, "#, #, #, #", 4), &st, errp)) != IPP_OK) {
+			forget_docs(im);
+			return rc;
+		}
+		/* ?1 and ?2 unused: the same numbering as the events'. */
+		ipp_stmt_bind_null(st, 1);
+		ipp_stmt_bind_null(st, 2);
+		for (i = 0; i < BATCH_ROWS; i++) {
+			ipp_stmt_bind_int(st, 3 + 4 * (int)i, d[i].ipr_id);
+			ipp_stmt_bind_static(st, 4 + 4 * (int)i, d[i].role);
+			ipp_stmt_bind_static(st, 5 + 4 * (int)i, d[i].sha256);
+			ipp_stmt_bind_static(st, 6 + 4 * (int)i, d[i].name);
+		}
+		rc = ipp_stmt_step(st) == IPP_STMT_DONE ? IPP_OK :
+		    ipp_store_fail(im->s, errp, "cannot save an IPR document");
+		ipp_stmt_reset(st);
+	} else
+		for (i = 0; i < im->ndocs_out && rc == IPP_OK; i++)
+			rc = ipp_store_run(im->s, one_sql, "cannot save an IPR "
+			    "document", errp, "itts", d[i].ipr_id, d[i].role,
+			    d[i].sha256, d[i].name);
+	forget_docs(im);
+	return rc;
+}
+
+/*
+ * Stores a checked new IPR: its row now, so that the rows after it see
+ * its label and number (I8); its documents and event into the batches.
+ */
+static int
+import_record(struct import *im, struct record *r, char **errp)
+{
+	static const char sql[] = "INSERT INTO iprs (account_id, label, type,"
+	    " state, registered, name, number, registrant, jurisdiction,"
+	    " expires, classes, brand, kind, description, was_renewed,"
+	    " was_assigned, was_altered, created_at, updated_at)"
+	    " VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?, ?)";
+	struct batch_doc *d;
+	int64_t id;
+	size_t i;
+	int rc;
+
+	if ((rc = ipp_store_run(im->s, sql, "cannot save the IPR", errp,
+	    "ittitttttttttttttt", im->who->account_id, r->label, r->type,
+	    (int64_t)(r->shape != CU), T(r, "name"), T(r, "number"),
+	    T(r, "registrant"), T(r, "jurisdiction"), T(r, "expires"),
+	    T(r, "classes"), T(r, "brand"), T(r, "kind"), T(r, "description"),
+	    YES_NO(r, IPP_IPR_WAS_RENEWED), YES_NO(r, IPP_IPR_WAS_ASSIGNED),
+	    YES_NO(r, IPP_IPR_WAS_ALTERED), im->now, im->now)) != IPP_OK)
+		return rc;
+	id = ipp_store_last_id(im->s);
+	for (i = 0; i < IPP_IPR_NDOCS; i++) {
+		if (!r->new_doc[i])
+			continue;
+		/* An import's shared papers: their documents row once. */
+		if (r->recorded[i] == NULL || !*r->recorded[i]) {
+			if ((rc = ipp_doc_record(im->s, &r->docs[i], im->now,
+			    errp)) != IPP_OK)
+				return rc;
+			if (r->recorded[i] != NULL)
+				*r->recorded[i] = 1;
+		}
+		d = &im->docs_out[im->ndocs_out++];
+		d->ipr_id = id;
+		d->role = doc_rules[i].name;
+		memcpy(d->sha256, r->docs[i].sha256, sizeof(d->sha256));
+		d->name = r->doc_names[i];	/* taken from the record */
+		r->doc_names[i] = NULL;
+		if (im->ndocs_out == BATCH_ROWS &&
+		    (rc = flush_docs(im, errp)) != IPP_OK)
+			return rc;
+	}
+	im->events[im->nevents++] = id;
+	if (im->nevents == BATCH_ROWS)
+		return flush_events(im, errp);
+	return IPP_OK;
+}
+
 /*
  * Reads, checks and stores every row inside the caller's transaction, so
  * that later rows see earlier ones (labels, numbers) and the caller can
@@ -1502,14 +1689,12 @@ import_rows(struct import *im, int partial, ipp_ipr_reject_fn *on_reject,
 {
 	struct record r;
 	char *why = NULL;
-	int64_t id;
 	int rc;
 
 	while ((rc = ipp_records_next(im->in, errp)) == 1) {
 		res->rows++;
 		if ((rc = check_row(im, &r, &why)) == IPP_OK) {
-			rc = insert_record(im->s, im->who->account_id,
-			    im->who->account_id, &r, im->now, &id, errp);
+			rc = import_record(im, &r, errp);
 			record_free(&r);
 			if (rc != IPP_OK)
 				break;
@@ -1533,12 +1718,17 @@ import_rows(struct import *im, int partial, ipp_ipr_reject_fn *on_reject,
 		why = NULL;
 	}
 	free(why);
-	return rc < 0 ? rc : IPP_OK;
+	if (rc < 0)
+		return rc;
+	if (rc == IPP_OK && (rc = flush_docs(im, errp)) == IPP_OK)
+		rc = flush_events(im, errp);
+	return rc;
 }
 
 static void
 import_release(struct import *im)
 {
+	forget_docs(im);
 	tdestroy(im->docs, free_cached);
 	ipp_records_close(im->in);
 	ipp_account_profile_free(&im->profile);
