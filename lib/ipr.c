@@ -528,6 +528,26 @@ joined(const char *const *parts, size_t n)
 	return out;
 }
 
+/* The default label (I8), a new string: type/jurisdiction/number/brand. */
+static char *
+default_label(const struct record *r)
+{
+	const char *jur = r->text[field_index("jurisdiction")];
+	const char *num = r->text[field_index("number")];
+	const char *brand = r->text[field_index("brand")];
+	const char *name = r->text[field_index("name")];
+	const char *parts[7];
+
+	parts[0] = r->shape == CU ? "copyright/unregistered" : r->type;
+	parts[1] = jur ? "/" : NULL;
+	parts[2] = jur;
+	parts[3] = num ? "/" : NULL;
+	parts[4] = num;
+	parts[5] = (brand || name) ? "/" : NULL;
+	parts[6] = brand ? brand : name;
+	return joined(parts, 7);
+}
+
 /*
  * The label (I8): the given one must be free; the default is built from
  * type, jurisdiction, number and brand, with "#2", "#3" ... on a clash.
@@ -536,11 +556,6 @@ static int
 settle_label(struct ipp_store *s, int64_t account, struct record *r,
     int64_t exclude, char **errp)
 {
-	const char *jur = r->text[field_index("jurisdiction")];
-	const char *num = r->text[field_index("number")];
-	const char *brand = r->text[field_index("brand")];
-	const char *name = r->text[field_index("name")];
-	const char *parts[7];
 	char *base, *label;
 	int64_t taken;
 	int rc, n;
@@ -555,14 +570,7 @@ settle_label(struct ipp_store *s, int64_t account, struct record *r,
 			    r->label);
 		return IPP_OK;
 	}
-	parts[0] = r->shape == CU ? "copyright/unregistered" : r->type;
-	parts[1] = jur ? "/" : NULL;
-	parts[2] = jur;
-	parts[3] = num ? "/" : NULL;
-	parts[4] = num;
-	parts[5] = (brand || name) ? "/" : NULL;
-	parts[6] = brand ? brand : name;
-	if ((base = joined(parts, 7)) == NULL)
+	if ((base = default_label(r)) == NULL)
 		return ipp_error(errp, IPP_ESYS, "out of memory");
 	for (n = 1, label = strdup(base); label != NULL; n++) {
 		if ((rc = label_taken(s, account, label, exclude, &taken,
@@ -1448,12 +1456,7 @@ check_row(struct import *im, struct record *r, char **errp)
 		free(paths[i]);
 	if (rc == IPP_OK)
 		rc = check_authorization(r, &im->profile, errp);
-	/* Rows stored earlier in this import are in the transaction too. */
-	if (rc == IPP_OK)
-		rc = settle_label(im->s, im->who->account_id, r, 0, errp);
-	if (rc == IPP_OK)
-		rc = check_number_free(im->s, im->who->account_id, r, 0,
-		    im->last_before, errp);
+	/* The label and the number (I8) are import_record's. */
 	for (i = 0; i < IPP_IPR_NDOCS && rc == IPP_OK; i++)
 		if (r->new_doc[i] && (rc = cached_doc_store(im, r->paths[i],
 		    &r->docs[i], &r->recorded[i], errp)) != IPP_OK)
@@ -1624,12 +1627,9 @@ flush_docs(struct import *im, char **errp)
 	return rc;
 }
 
-/*
- * Stores a checked new IPR: its row now, so that the rows after it see
- * its label and number (I8); its documents and event into the batches.
- */
+/* The import's INSERT of a checked IPR's row. */
 static int
-import_record(struct import *im, struct record *r, char **errp)
+insert_iprs_row(struct import *im, const struct record *r, char **errp)
 {
 	static const char sql[] = "INSERT INTO iprs (account_id, label, type,"
 	    " state, registered, name, number, registrant, jurisdiction,"
@@ -1637,19 +1637,59 @@ import_record(struct import *im, struct record *r, char **errp)
 	    " was_assigned, was_altered, created_at, updated_at)"
 	    " VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 	    " ?, ?, ?)";
-	struct batch_doc *d;
-	int64_t id;
-	size_t i;
-	int rc;
 
-	if ((rc = ipp_store_run(im->s, sql, "cannot save the IPR", errp,
+	return ipp_store_run(im->s, sql, "cannot save the IPR", errp,
 	    "ittitttttttttttttt", im->who->account_id, r->label, r->type,
 	    (int64_t)(r->shape != CU), T(r, "name"), T(r, "number"),
 	    T(r, "registrant"), T(r, "jurisdiction"), T(r, "expires"),
 	    T(r, "classes"), T(r, "brand"), T(r, "kind"), T(r, "description"),
 	    YES_NO(r, IPP_IPR_WAS_RENEWED), YES_NO(r, IPP_IPR_WAS_ASSIGNED),
-	    YES_NO(r, IPP_IPR_WAS_ALTERED), im->now, im->now)) != IPP_OK)
+	    YES_NO(r, IPP_IPR_WAS_ALTERED), im->now, im->now);
+}
+
+/*
+ * Stores a checked new IPR: its row now, so that the rows after it see
+ * its label and number (I8); its documents and event into the batches.
+ * The label and number are checked by the store's unique indexes, in the
+ * INSERT itself (a failed one writes nothing): only when one reports a
+ * clash are they looked up, to say which IPR holds them (I8) or to find
+ * the default label's free "#N".  A number without a jurisdiction is
+ * looked up first: the index takes two NULL jurisdictions as different.
+ * IPP_EREFUSED says why in *why.
+ */
+static int
+import_record(struct import *im, struct record *r, char **why,
+    char **errp)
+{
+	struct batch_doc *d;
+	int64_t id;
+	size_t i;
+	int rc, defaulted = r->label == NULL;
+
+	if (defaulted && (r->label = default_label(r)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	if (T(r, "number") != NULL && T(r, "jurisdiction") == NULL &&
+	    (rc = check_number_free(im->s, im->who->account_id, r, 0,
+	    im->last_before, why)) != IPP_OK)
 		return rc;
+	if ((rc = insert_iprs_row(im, r, errp)) != IPP_OK) {
+		if (!ipp_store_unique_failed(im->s))
+			return rc;
+		free(*errp);
+		*errp = NULL;
+		if (defaulted) {
+			free(r->label);
+			r->label = NULL;
+		}
+		/* Rows stored earlier in this import are in the transaction
+		 * too. */
+		if ((rc = settle_label(im->s, im->who->account_id, r, 0,
+		    why)) != IPP_OK || (rc = check_number_free(im->s,
+		    im->who->account_id, r, 0, im->last_before, why)) != IPP_OK)
+			return rc;
+		if ((rc = insert_iprs_row(im, r, errp)) != IPP_OK)
+			return rc;
+	}
 	id = ipp_store_last_id(im->s);
 	for (i = 0; i < IPP_IPR_NDOCS; i++) {
 		if (!r->new_doc[i])
@@ -1693,13 +1733,16 @@ import_rows(struct import *im, int partial, ipp_ipr_reject_fn *on_reject,
 
 	while ((rc = ipp_records_next(im->in, errp)) == 1) {
 		res->rows++;
-		if ((rc = check_row(im, &r, &why)) == IPP_OK) {
-			rc = import_record(im, &r, errp);
+		if ((rc = check_row(im, &r, &why)) == IPP_OK &&
+		    (rc = import_record(im, &r, &why, errp)) == IPP_OK) {
 			record_free(&r);
-			if (rc != IPP_OK)
-				break;
 			res->stored++;
 			continue;
+		}
+		if (rc != IPP_OK && why == NULL) {
+			/* The store failed: errp says how. */
+			record_free(&r);
+			break;
 		}
 		record_free(&r);
 		if (rc == IPP_ESYS || rc == IPP_ESTORE) {

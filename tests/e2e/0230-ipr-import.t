@@ -180,6 +180,33 @@ is "$?" 0 "import - reads standard input"
 is "$(cat "$tmp/stdin.err")" 'ipp-ipr: -: 1 rows, 1 IPRs stored' \
     "its summary"
 
+# ---- Labels and numbers the store's indexes meet (I8) ----
+# Two unregistered copyrights of one name: the second default label
+# takes "#2", and a later import "#3".  Two other rights with the same
+# number and no jurisdiction: the second appears twice in the file.
+tsv 'type|name|unregistered|statement' \
+    'copyright|Catalogue shots|yes|statement.jpg' \
+    'copyright|Catalogue shots|yes|statement.jpg' >"$tmp/in/same.tsv"
+try as alice ipp-ipr import same.tsv
+succeeded "two rows with one default label import"
+is "$(sql "SELECT label FROM iprs WHERE name = 'Catalogue shots'
+    ORDER BY ipr_id" | tr '\n' '|')" \
+    'copyright/unregistered/Catalogue shots|copyright/unregistered/Catalogue shots#2|' \
+    "the second default label gets #2 (I8)"
+try as alice ipp-ipr import same.tsv
+succeeded "the same rows again import"
+is "$(sql "SELECT label FROM iprs WHERE name = 'Catalogue shots'
+    ORDER BY ipr_id DESC LIMIT 1")" 'copyright/unregistered/Catalogue shots#4' \
+    "and take the next free numbers (I8)"
+tsv 'type|number|description|basis' \
+    'other|OR-7|Unfair competition ruling|papers/cert.pdf' \
+    'other|OR-7|The same ruling again|papers/cert.pdf' >"$tmp/in/or.tsv"
+refuses 1 'or\.tsv:3: number:  OR-7 appears twice in this file \(rule I8\)' \
+    "a number without a jurisdiction twice in one file" \
+    as alice ipp-ipr import or.tsv
+is "$(sql "SELECT count(*) FROM iprs WHERE number = 'OR-7'")" 0 \
+    "nothing of it is stored"
+
 # ---- Malformed files ----
 tsv 'name|number' 'ACME|1' >"$tmp/in/notype.tsv"
 refuses 4 "notype.tsv:1: missing column 'type' \(rule I1\)" \
