@@ -309,29 +309,27 @@ check_live(struct bulk *b, struct group *g, struct ipp_probe_row **rows,
 	return rc;
 }
 
-/* Why a waiting URL cannot be filed now (C5, C6), malloc'd, or NULL. */
+/*
+ * Why a waiting URL cannot be filed now (C6), malloc'd, or NULL.  An
+ * open complaint of the account with the same listing (C5) is met by
+ * the INSERT itself: the partial unique index complaint_urls_open
+ * refuses it, and insert_spooled names the complaint.  Looking each
+ * URL up first cost an index search and a statement a URL.
+ */
 static int
-late_refusal(struct bulk *b, const struct item *it,
-    const struct ipp_probe_row *live, char **why, char **errp)
+late_refusal(const struct ipp_probe_row *live, char **why, char **errp)
 {
-	int64_t earlier;
-	int rc;
-
 	*why = NULL;
-	/* Committed complaints; the spooled ones are met at insert time. */
-	if ((rc = ipp_complaint_open_duplicate(b->s, b->who->account_id,
-	    it->url.canonical, &earlier, errp)) != IPP_OK)
-		return rc;
-	if (earlier != 0)
-		*why = ipp_strdup_printf("already in open complaint %lld "
-		    "(rule C5)", (long long)earlier);
-	else if (live != NULL && live->check.verdict == IPP_HTTP_GONE)
+	if (live != NULL && live->check.verdict == IPP_HTTP_GONE)
 		*why = ipp_strdup_printf("no longer active (rule C6)%s%s",
 		    live->check.note[0] ? ": " : "", live->check.note);
 	else if (live != NULL && live->check.verdict != IPP_HTTP_LIVE)
 		*why = ipp_strdup_printf("the live check failed: %s (rule C6)",
 		    live->check.note);
-	return IPP_OK;
+	else
+		return IPP_OK;
+	return *why != NULL ? IPP_OK : ipp_error(errp, IPP_ESYS,
+	    "out of memory");
 }
 
 /* ---- the spool: checked complaints waiting for their transaction ---- */
@@ -629,16 +627,12 @@ flush(struct bulk *b, struct group *g, char **errp)
 		rc = ipp_error(errp, IPP_ESYS, "out of memory");
 		goto out;
 	}
-	if ((rc = check_live(b, g, &live, errp)) != IPP_OK ||
-	    (rc = ipp_store_begin_read(b->s, errp)) != IPP_OK)
+	if ((rc = check_live(b, g, &live, errp)) != IPP_OK)
 		goto out;
-	/* One snapshot for the group's reads: much cheaper than one each. */
 	for (i = 0; i < g->nitems; i++) {
-		if ((rc = late_refusal(b, &g->items[i], live ? &live[i] : NULL,
-		    &why, errp)) != IPP_OK) {
-			ipp_store_rollback(b->s);
+		if ((rc = late_refusal(live ? &live[i] : NULL, &why, errp)) !=
+		    IPP_OK)
 			goto out;
-		}
 		if (why != NULL) {
 			refuse(b, g->items[i].line, why);
 			free(why);
@@ -647,8 +641,12 @@ flush(struct bulk *b, struct group *g, char **errp)
 		}
 		pass[n++] = &g->items[i];
 	}
+	/* One snapshot for the size's reads (C5, C9). */
+	if (n > 0 && (rc = ipp_store_begin_read(b->s, errp)) != IPP_OK)
+		goto out;
 	if (n > 0 && (rc = ipp_complaint_check_size(b->s, b->who, n,
 	    b->o->force, &why)) != IPP_OK) {
+		ipp_store_rollback(b->s);	/* the reads' end */
 		/* A rule refuses the rows; a failing system stops the run. */
 		if (rc == IPP_ESTORE || rc == IPP_ESYS) {
 			rc = ipp_error(errp, rc, "%s", why != NULL ? why :
@@ -658,11 +656,11 @@ flush(struct bulk *b, struct group *g, char **errp)
 		rc = IPP_OK;
 		for (i = 0; i < n; i++)
 			refuse(b, pass[i]->line, why);
-		n = 0;
+		goto out;
 	}
-	ipp_store_rollback(b->s);	/* the reads' end */
 	if (n == 0)
 		goto out;
+	ipp_store_rollback(b->s);	/* the reads' end */
 	/* Filed only if nothing is refused: documents wait till then. */
 	if (b->o->drop_bad && (rc = store_evidence(b, g, errp)) != IPP_OK)
 		goto out;
