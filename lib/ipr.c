@@ -143,8 +143,10 @@ field_index(const char *name)
 {
 	size_t i;
 
+	/* The first letter first: the import asks a dozen times a row. */
 	for (i = 0; i < NFIELDS; i++)
-		if (strcmp(fields[i].name, name) == 0)
+		if (fields[i].name[0] == name[0] &&
+		    strcmp(fields[i].name, name) == 0)
 			return (int)i;
 	return -1;
 }
@@ -258,9 +260,15 @@ normalise_classes(char **value, char **errp)
 		return ipp_error(errp, IPP_EREFUSED, "classes: a trademark "
 		    "needs at least one Nice class 1-45 (rule I2)");
 	qsort(classes, (size_t)n, sizeof(int), compare_ints);
-	for (i = 0; i < n; i++)
-		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%d",
-		    i ? "," : "", classes[i]);
+	/* 1-45: one or two digits each (snprintf cost a row 1 us). */
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			out[len++] = ',';
+		if (classes[i] >= 10)
+			out[len++] = (char)('0' + classes[i] / 10);
+		out[len++] = (char)('0' + classes[i] % 10);
+	}
+	out[len] = '\0';
 	free(*value);
 	return (*value = strdup(out)) != NULL ? IPP_OK :
 	    ipp_error(errp, IPP_ESYS, "out of memory");
