@@ -1520,12 +1520,12 @@ map_columns(struct import *im)
 		    questions[i].name);
 }
 
-/* INSERT sql for BATCH_ROWS rows of "(" row ")": ?1 and ?2 shared, then
- * per row its own parameters from ?3 up, width of them.  Built once into
- * buf; its address keys the statement cache. */
+/* INSERT sql for BATCH_ROWS rows of "(" row ")": per row its own
+ * parameters, width of them, from ?first up (those below are shared).
+ * Built once into buf; its address keys the statement cache. */
 static const char *
 batch_sql(char *buf, size_t size, const char *head, const char *row,
-    int width)
+    int first, int width)
 {
 	size_t len;
 	int i, k, n;
@@ -1539,7 +1539,7 @@ batch_sql(char *buf, size_t size, const char *head, const char *row,
 		/* row: '#' is the row's next parameter, the rest verbatim */
 		for (k = 0, n = 0; row[k] != '\0' && len < size; k++)
 			len += row[k] == '#' ? (size_t)snprintf(buf + len,
-			    size - len, "?%d", 3 + width * i + n++) :
+			    size - len, "?%d", first + width * i + n++) :
 			    (size_t)snprintf(buf + len, size - len, "%c",
 			    row[k]);
 		if (len < size)
@@ -1565,7 +1565,7 @@ flush_events(struct import *im, char **errp)
 
 	if (im->nevents == BATCH_ROWS) {
 		if ((rc = ipp_store_stmt(im->s, batch_sql(sql, sizeof(sql),
-		    events_head, "#, ?1, 'submitted', NULL, ?2", 1), &st,
+		    events_head, "#, ?1, 'submitted', NULL, ?2", 3, 1), &st,
 		    errp)) != IPP_OK)
 			return rc;
 		ipp_stmt_bind_int(st, 1, im->who->account_id);
@@ -1610,18 +1610,15 @@ flush_docs(struct import *im, char **errp)
 
 	if (im->ndocs_out == BATCH_ROWS) {
 		if ((rc = ipp_store_stmt(im->s, batch_sql(sql, sizeof(sql),
-		    docs_head, "#, #, #, #", 4), &st, errp)) != IPP_OK) {
+		    docs_head, "#, #, #, #", 1, 4), &st, errp)) != IPP_OK) {
 			forget_docs(im);
 			return rc;
 		}
-		/* ?1 and ?2 unused: the same numbering as the events'. */
-		ipp_stmt_bind_null(st, 1);
-		ipp_stmt_bind_null(st, 2);
 		for (i = 0; i < BATCH_ROWS; i++) {
-			ipp_stmt_bind_int(st, 3 + 4 * (int)i, d[i].ipr_id);
-			ipp_stmt_bind_static(st, 4 + 4 * (int)i, d[i].role);
-			ipp_stmt_bind_static(st, 5 + 4 * (int)i, d[i].sha256);
-			ipp_stmt_bind_static(st, 6 + 4 * (int)i, d[i].name);
+			ipp_stmt_bind_int(st, 1 + 4 * (int)i, d[i].ipr_id);
+			ipp_stmt_bind_static(st, 2 + 4 * (int)i, d[i].role);
+			ipp_stmt_bind_static(st, 3 + 4 * (int)i, d[i].sha256);
+			ipp_stmt_bind_static(st, 4 + 4 * (int)i, d[i].name);
 		}
 		rc = ipp_stmt_step(st) == IPP_STMT_DONE ? IPP_OK :
 		    ipp_store_fail(im->s, errp, "cannot save an IPR document");
