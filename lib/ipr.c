@@ -1379,6 +1379,16 @@ struct import {
 	size_t			 nevents;
 	struct batch_doc	 docs_out[BATCH_ROWS];	/* their documents */
 	size_t			 ndocs_out;
+	/* Without --partial: checked rows waiting for one INSERT. */
+	struct record		 pend[BATCH_ROWS];
+	unsigned long		 pend_line[BATCH_ROWS];
+	int			 pend_default[BATCH_ROWS];	/* its label */
+	size_t			 npend;
+	int64_t			 last_id;	/* highest ipr_id so far */
+	int64_t			 last_id_next;	/* ... once the batch is in */
+	ipp_ipr_reject_fn	*on_reject;
+	void			*arg;
+	struct ipp_ipr_import_result *res;
 };
 
 static int
@@ -1525,7 +1535,7 @@ map_columns(struct import *im)
  * Built once into buf; its address keys the statement cache. */
 static const char *
 batch_sql(char *buf, size_t size, const char *head, const char *row,
-    int first, int width)
+    int first, int width, const char *tail)
 {
 	size_t len;
 	int i, k, n;
@@ -1545,6 +1555,8 @@ batch_sql(char *buf, size_t size, const char *head, const char *row,
 		if (len < size)
 			len += (size_t)snprintf(buf + len, size - len, ")");
 	}
+	if (len < size)
+		snprintf(buf + len, size - len, "%s", tail);
 	return buf;
 }
 
@@ -1565,7 +1577,7 @@ flush_events(struct import *im, char **errp)
 
 	if (im->nevents == BATCH_ROWS) {
 		if ((rc = ipp_store_stmt(im->s, batch_sql(sql, sizeof(sql),
-		    events_head, "#, ?1, 'submitted', NULL, ?2", 3, 1), &st,
+		    events_head, "#, ?1, 'submitted', NULL, ?2", 3, 1, ""), &st,
 		    errp)) != IPP_OK)
 			return rc;
 		ipp_stmt_bind_int(st, 1, im->who->account_id);
@@ -1610,7 +1622,7 @@ flush_docs(struct import *im, char **errp)
 
 	if (im->ndocs_out == BATCH_ROWS) {
 		if ((rc = ipp_store_stmt(im->s, batch_sql(sql, sizeof(sql),
-		    docs_head, "#, #, #, #", 1, 4), &st, errp)) != IPP_OK) {
+		    docs_head, "#, #, #, #", 1, 4, ""), &st, errp)) != IPP_OK) {
 			forget_docs(im);
 			return rc;
 		}
@@ -1662,13 +1674,13 @@ insert_iprs_row(struct import *im, const struct record *r, char **errp)
  * looked up first: the index takes two NULL jurisdictions as different.
  * IPP_EREFUSED says why in *why.
  */
+static int record_stored(struct import *, struct record *, int64_t,
+    char **);
+
 static int
 import_record(struct import *im, struct record *r, char **why,
     char **errp)
 {
-	struct batch_doc *d;
-	int64_t id;
-	size_t i;
 	int rc, defaulted = r->label == NULL;
 
 	if (defaulted && (r->label = default_label(r)) == NULL)
@@ -1695,7 +1707,19 @@ import_record(struct import *im, struct record *r, char **why,
 		if ((rc = insert_iprs_row(im, r, errp)) != IPP_OK)
 			return rc;
 	}
-	id = ipp_store_last_id(im->s);
+	if (ipp_store_last_id(im->s) > im->last_id)
+		im->last_id = ipp_store_last_id(im->s);
+	return record_stored(im, r, ipp_store_last_id(im->s), errp);
+}
+
+/* The stored IPR id's documents and event go into the batches. */
+static int
+record_stored(struct import *im, struct record *r, int64_t id, char **errp)
+{
+	struct batch_doc *d;
+	size_t i;
+	int rc;
+
 	for (i = 0; i < IPP_IPR_NDOCS; i++) {
 		if (!r->new_doc[i])
 			continue;
@@ -1723,6 +1747,208 @@ import_record(struct import *im, struct record *r, char **why,
 	return IPP_OK;
 }
 
+/* A row the batch may take: a number without a jurisdiction is looked
+ * up first (import_record), which must see the rows before it. */
+static int
+batchable(const struct record *r)
+{
+	return T(r, "number") == NULL || T(r, "jurisdiction") != NULL;
+}
+
+static void
+forget_pending(struct import *im, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < im->npend; i++)
+		record_free(&im->pend[i]);
+	im->npend = 0;
+}
+
+/*
+ * The ids of the batch just inserted into ids[], by their labels (unique
+ * to the account): the account's rows above the highest id before it.
+ * (RETURNING would say, but in SQLite it costs more than the INSERT.)
+ */
+static int
+pending_ids(struct import *im, int64_t *ids, char **errp)
+{
+	/* "+account_id": the ids' range, not the account's index (all of
+	 * its IPRs). */
+	static const char sql[] = "SELECT ipr_id, label FROM iprs"
+	    " WHERE ipr_id > ? AND +account_id = ? ORDER BY ipr_id";
+	struct ipp_stmt *st;
+	const char *label;
+	size_t k, next = 0, found = 0;
+	int rc;
+
+	if ((rc = ipp_store_stmt(im->s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	ipp_stmt_bind_int(st, 1, im->last_id);
+	ipp_stmt_bind_int(st, 2, im->who->account_id);
+	for (k = 0; k < BATCH_ROWS; k++)
+		ids[k] = 0;
+	while ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
+		if ((label = ipp_stmt_text(st, 1)) == NULL)
+			continue;
+		/* In order, as a rule: the next row is the one. */
+		k = next < BATCH_ROWS && ids[next] == 0 &&
+		    strcmp(im->pend[next].label, label) == 0 ? next : 0;
+		for (; k < BATCH_ROWS && (ids[k] != 0 ||
+		    strcmp(im->pend[k].label, label) != 0); k++)
+			;
+		if (k == BATCH_ROWS)
+			continue;	/* another's, committed meanwhile */
+		ids[k] = ipp_stmt_int(st, 0);
+		if (ids[k] > im->last_id_next)
+			im->last_id_next = ids[k];
+		next = k + 1;
+		found++;
+	}
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_DONE)
+		return ipp_store_fail(im->s, errp, "cannot read IPRs");
+	if (found != BATCH_ROWS)
+		return ipp_error(errp, IPP_ESTORE, "cannot find the IPRs just "
+		    "saved");
+	return IPP_OK;
+}
+
+/*
+ * The waiting rows in one INSERT, their ids into ids[].  A clash
+ * anywhere takes the whole statement back: IPP_ESTORE, and
+ * ipp_store_unique_failed says so.
+ */
+static int
+insert_pending(struct import *im, int64_t *ids, char **errp)
+{
+	static const char head[] = "INSERT INTO iprs (account_id, label,"
+	    " type, state, registered, name, number, registrant,"
+	    " jurisdiction, expires, classes, brand, kind, description,"
+	    " was_renewed, was_assigned, was_altered, created_at,"
+	    " updated_at)";
+	static char sql[sizeof(head) + BATCH_ROWS * 160];
+	const struct record *r;
+	struct ipp_stmt *st;
+	size_t i;
+	int rc, p;
+
+	if ((rc = ipp_store_stmt(im->s, batch_sql(sql, sizeof(sql), head,
+	    "?1, #, #, 'pending', #, #, #, #, #, #, #, #, #, #, #, #, #, ?2,"
+	    " ?2", 3, 15, ""), &st, errp)) != IPP_OK)
+		return rc;
+	ipp_stmt_bind_int(st, 1, im->who->account_id);
+	ipp_stmt_bind_static(st, 2, im->now);
+	for (i = 0; i < BATCH_ROWS; i++) {
+		r = &im->pend[i];
+		p = 3 + 15 * (int)i;
+		ipp_stmt_bind_static(st, p++, r->label);
+		ipp_stmt_bind_static(st, p++, r->type);
+		ipp_stmt_bind_int(st, p++, (int64_t)(r->shape != CU));
+		ipp_stmt_bind_static(st, p++, T(r, "name"));
+		ipp_stmt_bind_static(st, p++, T(r, "number"));
+		ipp_stmt_bind_static(st, p++, T(r, "registrant"));
+		ipp_stmt_bind_static(st, p++, T(r, "jurisdiction"));
+		ipp_stmt_bind_static(st, p++, T(r, "expires"));
+		ipp_stmt_bind_static(st, p++, T(r, "classes"));
+		ipp_stmt_bind_static(st, p++, T(r, "brand"));
+		ipp_stmt_bind_static(st, p++, T(r, "kind"));
+		ipp_stmt_bind_static(st, p++, T(r, "description"));
+		ipp_stmt_bind_static(st, p++, YES_NO(r, IPP_IPR_WAS_RENEWED));
+		ipp_stmt_bind_static(st, p++, YES_NO(r, IPP_IPR_WAS_ASSIGNED));
+		ipp_stmt_bind_static(st, p, YES_NO(r, IPP_IPR_WAS_ALTERED));
+	}
+	rc = ipp_stmt_step(st) == IPP_STMT_DONE ? IPP_OK :
+	    ipp_store_fail(im->s, errp, "cannot save the IPRs");
+	ipp_stmt_reset(st);
+	if (rc != IPP_OK)
+		return rc;
+	return pending_ids(im, ids, errp);
+}
+
+/*
+ * Stores the waiting rows: BATCH_ROWS in one INSERT.  Fewer, or a batch
+ * whose INSERT an index refused (a label or number taken, I8), go one
+ * by one through import_record, each refusal reported by its line.
+ */
+static int
+flush_pending(struct import *im, char **errp)
+{
+	int64_t ids[BATCH_ROWS];
+	char *why;
+	size_t i;
+	int rc = IPP_OK;
+
+	if (im->npend == BATCH_ROWS) {
+		im->last_id_next = im->last_id;
+		if ((rc = insert_pending(im, ids, errp)) == IPP_OK) {
+			im->last_id = im->last_id_next;
+			for (i = 0; i < im->npend && rc == IPP_OK; i++) {
+				rc = record_stored(im, &im->pend[i], ids[i],
+				    errp);
+				im->res->stored++;
+			}
+			forget_pending(im, 0);
+			return rc;
+		}
+		if (!ipp_store_unique_failed(im->s)) {
+			forget_pending(im, 0);
+			return rc;
+		}
+		free(*errp);
+		*errp = NULL;
+		rc = IPP_OK;
+	}
+	for (i = 0; i < im->npend; i++) {
+		if (im->pend_default[i]) {
+			free(im->pend[i].label);
+			im->pend[i].label = NULL;
+		}
+		why = NULL;
+		if ((rc = import_record(im, &im->pend[i], &why, errp)) ==
+		    IPP_OK) {
+			record_free(&im->pend[i]);
+			im->res->stored++;
+			continue;
+		}
+		record_free(&im->pend[i]);
+		if (why == NULL)
+			break;		/* the store failed: errp says how */
+		if (rc == IPP_ESYS || rc == IPP_ESTORE) {
+			free(*errp);
+			*errp = why;
+			break;
+		}
+		im->res->refused++;
+		if (im->on_reject != NULL)
+			im->on_reject(im->arg, ipp_records_name(im->in),
+			    im->pend_line[i], why);
+		free(why);
+		rc = IPP_OK;
+	}
+	forget_pending(im, i < im->npend ? i + 1 : im->npend);
+	return rc;
+}
+
+/* Takes the checked row r (emptying it) into the batch. */
+static int
+add_pending(struct import *im, struct record *r, char **errp)
+{
+	size_t n = im->npend;
+
+	im->pend_default[n] = r->label == NULL;
+	if (r->label == NULL && (r->label = default_label(r)) == NULL) {
+		record_free(r);
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	}
+	im->pend[n] = *r;
+	memset(r, 0, sizeof(*r));
+	im->pend_line[n] = ipp_records_line(im->in);
+	if (++im->npend == BATCH_ROWS)
+		return flush_pending(im, errp);
+	return IPP_OK;
+}
+
 /*
  * Reads, checks and stores every row inside the caller's transaction, so
  * that later rows see earlier ones (labels, numbers) and the caller can
@@ -1734,11 +1960,29 @@ import_rows(struct import *im, int partial, ipp_ipr_reject_fn *on_reject,
 {
 	struct record r;
 	char *why = NULL;
-	int rc;
+	int rc, rc2;
 
+	im->on_reject = on_reject;
+	im->arg = arg;
+	im->res = res;
+	im->last_id = im->last_before;
 	while ((rc = ipp_records_next(im->in, errp)) == 1) {
 		res->rows++;
-		if ((rc = check_row(im, &r, &why)) == IPP_OK &&
+		rc = check_row(im, &r, &why);
+		/* Without --partial, checked rows wait for one INSERT; with
+		 * it, its rejects are written as each row is read. */
+		if (rc == IPP_OK && !partial && batchable(&r)) {
+			if ((rc = add_pending(im, &r, errp)) != IPP_OK)
+				break;
+			continue;
+		}
+		/* The rows before it first: refusals in the file's order. */
+		if (!partial && (rc2 = flush_pending(im, errp)) != IPP_OK) {
+			record_free(&r);
+			rc = rc2;
+			break;
+		}
+		if (rc == IPP_OK &&
 		    (rc = import_record(im, &r, &why, errp)) == IPP_OK) {
 			record_free(&r);
 			res->stored++;
@@ -1768,7 +2012,8 @@ import_rows(struct import *im, int partial, ipp_ipr_reject_fn *on_reject,
 	free(why);
 	if (rc < 0)
 		return rc;
-	if (rc == IPP_OK && (rc = flush_docs(im, errp)) == IPP_OK)
+	if (rc == IPP_OK && (rc = flush_pending(im, errp)) == IPP_OK &&
+	    (rc = flush_docs(im, errp)) == IPP_OK)
 		rc = flush_events(im, errp);
 	return rc;
 }
@@ -1776,6 +2021,7 @@ import_rows(struct import *im, int partial, ipp_ipr_reject_fn *on_reject,
 static void
 import_release(struct import *im)
 {
+	forget_pending(im, 0);
 	forget_docs(im);
 	tdestroy(im->docs, free_cached);
 	ipp_records_close(im->in);
@@ -1848,8 +2094,10 @@ ipp_ipr_import(struct ipp_store *s, const struct ipp_auth *who, FILE *fp,
 	 * not once a row: each row's documents, papers and event point at
 	 * the IPR just inserted and at rows the import wrote before it.
 	 */
+	/* The statement journal of each multi-row INSERT in memory, not in
+	 * a temporary file: a few pages at a time. */
 	if (rc == IPP_OK && (rc = ipp_store_exec(s, "PRAGMA foreign_keys ="
-	    " OFF", errp)) == IPP_OK &&
+	    " OFF; PRAGMA temp_store = MEMORY", errp)) == IPP_OK &&
 	    (rc = ipp_store_begin(s, errp)) == IPP_OK) {
 		if ((rc = account_there(s, who->account_id, errp)) == IPP_OK &&
 		    (rc = last_ipr_id(s, &im.last_before, errp)) == IPP_OK)
@@ -1869,8 +2117,8 @@ ipp_ipr_import(struct ipp_store *s, const struct ipp_auth *who, FILE *fp,
 			res->stored = 0;
 	}
 	/* Outside the transaction, where it takes effect. */
-	if (ipp_store_exec(s, "PRAGMA foreign_keys = ON", rc == IPP_OK ?
-	    errp : NULL) != IPP_OK && rc == IPP_OK)
+	if (ipp_store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA temp_store ="
+	    " DEFAULT", rc == IPP_OK ? errp : NULL) != IPP_OK && rc == IPP_OK)
 		rc = IPP_ESTORE;
 	if (rc == IPP_OK && res->refused > 0)
 		rc = ipp_error(errp, IPP_EREFUSED, "%s: %ld of %ld rows "
