@@ -50,13 +50,18 @@ struct group {
 
 /*
  * A complaint ready to insert, as the spool holds it: this header, then
- * per URL its line, and the lengths and bytes of the input, the
- * canonical URL and the listing id.
+ * per URL a struct spooled_url and the bytes of the input, the
+ * canonical URL and the listing id, one after the other.
  */
 struct spooled {
 	size_t		group;		/* index in groups */
 	size_t		nurls;
 	size_t		nevidence;	/* the group's first ones */
+};
+
+struct spooled_url {
+	unsigned long	line;
+	uint32_t	len[3];		/* input, canonical, id */
 };
 
 /* A complaint filed by the open transaction, told of once committed. */
@@ -309,29 +314,27 @@ check_live(struct bulk *b, struct group *g, struct ipp_probe_row **rows,
 	return rc;
 }
 
-/* Why a waiting URL cannot be filed now (C5, C6), malloc'd, or NULL. */
+/*
+ * Why a waiting URL cannot be filed now (C6), malloc'd, or NULL.  An
+ * open complaint of the account with the same listing (C5) is met by
+ * the INSERT itself: the partial unique index complaint_urls_open
+ * refuses it, and insert_spooled names the complaint.  Looking each
+ * URL up first cost an index search and a statement a URL.
+ */
 static int
-late_refusal(struct bulk *b, const struct item *it,
-    const struct ipp_probe_row *live, char **why, char **errp)
+late_refusal(const struct ipp_probe_row *live, char **why, char **errp)
 {
-	int64_t earlier;
-	int rc;
-
 	*why = NULL;
-	/* Committed complaints; the spooled ones are met at insert time. */
-	if ((rc = ipp_complaint_open_duplicate(b->s, b->who->account_id,
-	    it->url.canonical, &earlier, errp)) != IPP_OK)
-		return rc;
-	if (earlier != 0)
-		*why = ipp_strdup_printf("already in open complaint %lld "
-		    "(rule C5)", (long long)earlier);
-	else if (live != NULL && live->check.verdict == IPP_HTTP_GONE)
+	if (live != NULL && live->check.verdict == IPP_HTTP_GONE)
 		*why = ipp_strdup_printf("no longer active (rule C6)%s%s",
 		    live->check.note[0] ? ": " : "", live->check.note);
 	else if (live != NULL && live->check.verdict != IPP_HTTP_LIVE)
 		*why = ipp_strdup_printf("the live check failed: %s (rule C6)",
 		    live->check.note);
-	return IPP_OK;
+	else
+		return IPP_OK;
+	return *why != NULL ? IPP_OK : ipp_error(errp, IPP_ESYS,
+	    "out of memory");
 }
 
 /* ---- the spool: checked complaints waiting for their transaction ---- */
@@ -364,29 +367,38 @@ spool_open(FILE **fpp, char *buf, char **errp)
 	return rc;
 }
 
-static int
-spool_text(FILE *fp, const char *text)
-{
-	size_t len = strlen(text);
-
-	return fwrite(&len, sizeof(len), 1, fp) == 1 &&
-	    fwrite(text, 1, len, fp) == len ? 0 : -1;
-}
-
+/* One write a URL: its header and its three texts. */
 static int
 spool_write(struct bulk *b, size_t group, const struct item *const *items,
     size_t n, char **errp)
 {
 	struct spooled h = { group, n, b->groups[group].nevidence };
-	size_t i;
+	char rec[sizeof(struct spooled_url) + IPP_URL_MAX +
+	    sizeof(((struct ipp_url *)0)->canonical) +
+	    sizeof(((struct ipp_url *)0)->id)];
+	struct spooled_url u;
+	size_t i, len;
 	int bad;
 
 	bad = fwrite(&h, sizeof(h), 1, b->spool) != 1;
-	for (i = 0; !bad && i < n; i++)
-		bad = fwrite(&items[i]->line, sizeof(items[i]->line), 1,
-		    b->spool) != 1 || spool_text(b->spool, items[i]->input) ||
-		    spool_text(b->spool, items[i]->url.canonical) ||
-		    spool_text(b->spool, items[i]->url.id);
+	for (i = 0; !bad && i < n; i++) {
+		u.line = items[i]->line;
+		u.len[0] = (uint32_t)strnlen(items[i]->input, IPP_URL_MAX + 1);
+		u.len[1] = (uint32_t)strlen(items[i]->url.canonical);
+		u.len[2] = (uint32_t)strlen(items[i]->url.id);
+		if (u.len[0] > IPP_URL_MAX)	/* parsed: cannot be */
+			return ipp_error(errp, IPP_ESYS, "a URL too long for "
+			    "the import's temporary file");
+		memcpy(rec, &u, sizeof(u));
+		len = sizeof(u);
+		memcpy(rec + len, items[i]->input, u.len[0]);
+		len += u.len[0];
+		memcpy(rec + len, items[i]->url.canonical, u.len[1]);
+		len += u.len[1];
+		memcpy(rec + len, items[i]->url.id, u.len[2]);
+		len += u.len[2];
+		bad = fwrite(rec, 1, len, b->spool) != len;
+	}
 	if (bad)
 		return ipp_error(errp, IPP_ESYS, "cannot write the import's "
 		    "temporary file: %m");
@@ -394,31 +406,26 @@ spool_write(struct bulk *b, size_t group, const struct item *const *items,
 	return IPP_OK;
 }
 
-/* Reads text of at most size - 1 bytes into out, or a new string. */
+/* Reads len bytes and a NUL into out. */
 static int
-spool_read_text(FILE *fp, char *out, size_t size, char **dup)
+spool_read_text(FILE *fp, char *out, size_t len)
 {
-	size_t len;
-
-	if (fread(&len, sizeof(len), 1, fp) != 1)
-		return -1;
-	if (dup != NULL) {
-		if ((*dup = malloc(len + 1)) == NULL)
-			return -1;
-		out = *dup;
-	} else if (len >= size)
-		return -1;
 	if (fread(out, 1, len, fp) != len)
 		return -1;
 	out[len] = '\0';
 	return 0;
 }
 
-/* The next spooled complaint into items (room for max_urls): 1, or 0. */
+/*
+ * The next spooled complaint into items (room for max_urls), their
+ * inputs into inputs (room for max_urls of IPP_URL_MAX + 1): 1, or 0 at
+ * the end.
+ */
 static int
 spool_read(struct bulk *b, struct spooled *h, struct item *items,
-    char **errp)
+    char *inputs, char **errp)
 {
+	struct spooled_url u;
 	size_t i;
 
 	if (fread(h, sizeof(*h), 1, b->spool) != 1) {
@@ -427,29 +434,23 @@ spool_read(struct bulk *b, struct spooled *h, struct item *items,
 			    "import's temporary file");
 		return 0;
 	}
-	errno = 0;
 	for (i = 0; i < h->nurls && i < b->max_urls; i++) {
-		memset(&items[i], 0, sizeof(items[i]));
-		if (fread(&items[i].line, sizeof(items[i].line), 1,
-		    b->spool) != 1 || spool_read_text(b->spool, NULL, 0,
-		    &items[i].input) ||
+		if (fread(&u, sizeof(u), 1, b->spool) != 1 ||
+		    u.len[0] > IPP_URL_MAX ||
+		    u.len[1] >= sizeof(items[i].url.canonical) ||
+		    u.len[2] >= sizeof(items[i].url.id) ||
+		    spool_read_text(b->spool, inputs, u.len[0]) ||
 		    spool_read_text(b->spool, items[i].url.canonical,
-		    sizeof(items[i].url.canonical), NULL) ||
-		    spool_read_text(b->spool, items[i].url.id,
-		    sizeof(items[i].url.id), NULL))
+		    u.len[1]) ||
+		    spool_read_text(b->spool, items[i].url.id, u.len[2]))
 			break;
+		/* What ipp_complaint_insert reads of them, no more. */
+		items[i].line = u.line;
+		items[i].input = inputs;
+		inputs += u.len[0] + 1;
 	}
 	if (i < h->nurls) {
-		if (i < b->max_urls)
-			i++;	/* the item half read */
-		while (i-- > 0) {
-			free(items[i].input);
-			items[i].input = NULL;
-		}
 		h->nurls = 0;
-		/* A failed malloc is out of memory, not a bad file. */
-		if (errno == ENOMEM)
-			return ipp_error(errp, IPP_ESYS, "out of memory");
 		return ipp_error(errp, IPP_ESYS, "cannot read the import's "
 		    "temporary file");
 	}
@@ -560,16 +561,19 @@ drain(struct bulk *b, char **errp)
 	struct item *items;
 	struct spooled h;
 	long refused = b->res->refused;
-	size_t i;
+	char *inputs;
 	int rc, more, commit;
 
 	if (b->spooled == 0)
 		return IPP_OK;
 	pass = calloc(b->max_urls, sizeof(*pass));
 	items = calloc(b->max_urls, sizeof(*items));
-	if (pass == NULL || items == NULL) {
+	/* Touched only as far as the inputs reach: a few pages. */
+	inputs = malloc(b->max_urls * (IPP_URL_MAX + 1));
+	if (pass == NULL || items == NULL || inputs == NULL) {
 		free(pass);
 		free(items);
+		free(inputs);
 		return ipp_error(errp, IPP_ESYS, "out of memory");
 	}
 	if (fflush(b->spool) != 0) {
@@ -586,13 +590,9 @@ drain(struct bulk *b, char **errp)
 	if ((rc = ipp_store_exec(b->s, "PRAGMA temp_store = MEMORY",
 	    errp)) != IPP_OK || (rc = ipp_store_begin(b->s, errp)) != IPP_OK)
 		goto out;
-	while ((more = spool_read(b, &h, items, errp)) == 1) {
-		rc = insert_spooled(b, &h, items, pass, errp);
-		for (i = 0; i < h.nurls; i++)
-			free(items[i].input);
-		if (rc != IPP_OK)
+	while ((more = spool_read(b, &h, items, inputs, errp)) == 1)
+		if ((rc = insert_spooled(b, &h, items, pass, errp)) != IPP_OK)
 			break;
-	}
 	if (more < 0)
 		rc = more;
 	commit = rc == IPP_OK && !b->o->dry_run &&
@@ -610,6 +610,7 @@ drain(struct bulk *b, char **errp)
 out:
 	free(pass);
 	free(items);
+	free(inputs);
 	return rc;
 }
 
@@ -629,16 +630,12 @@ flush(struct bulk *b, struct group *g, char **errp)
 		rc = ipp_error(errp, IPP_ESYS, "out of memory");
 		goto out;
 	}
-	if ((rc = check_live(b, g, &live, errp)) != IPP_OK ||
-	    (rc = ipp_store_begin_read(b->s, errp)) != IPP_OK)
+	if ((rc = check_live(b, g, &live, errp)) != IPP_OK)
 		goto out;
-	/* One snapshot for the group's reads: much cheaper than one each. */
 	for (i = 0; i < g->nitems; i++) {
-		if ((rc = late_refusal(b, &g->items[i], live ? &live[i] : NULL,
-		    &why, errp)) != IPP_OK) {
-			ipp_store_rollback(b->s);
+		if ((rc = late_refusal(live ? &live[i] : NULL, &why, errp)) !=
+		    IPP_OK)
 			goto out;
-		}
 		if (why != NULL) {
 			refuse(b, g->items[i].line, why);
 			free(why);
@@ -647,8 +644,12 @@ flush(struct bulk *b, struct group *g, char **errp)
 		}
 		pass[n++] = &g->items[i];
 	}
+	/* One snapshot for the size's reads (C5, C9). */
+	if (n > 0 && (rc = ipp_store_begin_read(b->s, errp)) != IPP_OK)
+		goto out;
 	if (n > 0 && (rc = ipp_complaint_check_size(b->s, b->who, n,
 	    b->o->force, &why)) != IPP_OK) {
+		ipp_store_rollback(b->s);	/* the reads' end */
 		/* A rule refuses the rows; a failing system stops the run. */
 		if (rc == IPP_ESTORE || rc == IPP_ESYS) {
 			rc = ipp_error(errp, rc, "%s", why != NULL ? why :
@@ -658,11 +659,11 @@ flush(struct bulk *b, struct group *g, char **errp)
 		rc = IPP_OK;
 		for (i = 0; i < n; i++)
 			refuse(b, pass[i]->line, why);
-		n = 0;
+		goto out;
 	}
-	ipp_store_rollback(b->s);	/* the reads' end */
 	if (n == 0)
 		goto out;
+	ipp_store_rollback(b->s);	/* the reads' end */
 	/* Filed only if nothing is refused: documents wait till then. */
 	if (b->o->drop_bad && (rc = store_evidence(b, g, errp)) != IPP_OK)
 		goto out;

@@ -143,8 +143,10 @@ field_index(const char *name)
 {
 	size_t i;
 
+	/* The first letter first: the import asks a dozen times a row. */
 	for (i = 0; i < NFIELDS; i++)
-		if (strcmp(fields[i].name, name) == 0)
+		if (fields[i].name[0] == name[0] &&
+		    strcmp(fields[i].name, name) == 0)
 			return (int)i;
 	return -1;
 }
@@ -258,9 +260,15 @@ normalise_classes(char **value, char **errp)
 		return ipp_error(errp, IPP_EREFUSED, "classes: a trademark "
 		    "needs at least one Nice class 1-45 (rule I2)");
 	qsort(classes, (size_t)n, sizeof(int), compare_ints);
-	for (i = 0; i < n; i++)
-		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%d",
-		    i ? "," : "", classes[i]);
+	/* 1-45: one or two digits each (snprintf cost a row 1 us). */
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			out[len++] = ',';
+		if (classes[i] >= 10)
+			out[len++] = (char)('0' + classes[i] / 10);
+		out[len++] = (char)('0' + classes[i] % 10);
+	}
+	out[len] = '\0';
 	free(*value);
 	return (*value = strdup(out)) != NULL ? IPP_OK :
 	    ipp_error(errp, IPP_ESYS, "out of memory");
@@ -528,6 +536,26 @@ joined(const char *const *parts, size_t n)
 	return out;
 }
 
+/* The default label (I8), a new string: type/jurisdiction/number/brand. */
+static char *
+default_label(const struct record *r)
+{
+	const char *jur = r->text[field_index("jurisdiction")];
+	const char *num = r->text[field_index("number")];
+	const char *brand = r->text[field_index("brand")];
+	const char *name = r->text[field_index("name")];
+	const char *parts[7];
+
+	parts[0] = r->shape == CU ? "copyright/unregistered" : r->type;
+	parts[1] = jur ? "/" : NULL;
+	parts[2] = jur;
+	parts[3] = num ? "/" : NULL;
+	parts[4] = num;
+	parts[5] = (brand || name) ? "/" : NULL;
+	parts[6] = brand ? brand : name;
+	return joined(parts, 7);
+}
+
 /*
  * The label (I8): the given one must be free; the default is built from
  * type, jurisdiction, number and brand, with "#2", "#3" ... on a clash.
@@ -536,11 +564,6 @@ static int
 settle_label(struct ipp_store *s, int64_t account, struct record *r,
     int64_t exclude, char **errp)
 {
-	const char *jur = r->text[field_index("jurisdiction")];
-	const char *num = r->text[field_index("number")];
-	const char *brand = r->text[field_index("brand")];
-	const char *name = r->text[field_index("name")];
-	const char *parts[7];
 	char *base, *label;
 	int64_t taken;
 	int rc, n;
@@ -555,14 +578,7 @@ settle_label(struct ipp_store *s, int64_t account, struct record *r,
 			    r->label);
 		return IPP_OK;
 	}
-	parts[0] = r->shape == CU ? "copyright/unregistered" : r->type;
-	parts[1] = jur ? "/" : NULL;
-	parts[2] = jur;
-	parts[3] = num ? "/" : NULL;
-	parts[4] = num;
-	parts[5] = (brand || name) ? "/" : NULL;
-	parts[6] = brand ? brand : name;
-	if ((base = joined(parts, 7)) == NULL)
+	if ((base = default_label(r)) == NULL)
 		return ipp_error(errp, IPP_ESYS, "out of memory");
 	for (n = 1, label = strdup(base); label != NULL; n++) {
 		if ((rc = label_taken(s, account, label, exclude, &taken,
@@ -1329,6 +1345,20 @@ free_cached(void *p)
 }
 
 
+/*
+ * Rows an import writes BATCH_ROWS at a time, in one INSERT each: the
+ * documents and the "submitted" event of the IPRs it stored.  Nothing
+ * the import checks reads them, and they go in before the commit.
+ */
+#define BATCH_ROWS	50
+
+struct batch_doc {
+	int64_t		 ipr_id;
+	const char	*role;			/* doc_rules[].name */
+	char		 sha256[IPP_SECRET_HEX];
+	char		*name;			/* owned */
+};
+
 struct import {
 	struct ipp_store	*s;		/* the store */
 	const struct ipp_auth	*who;		/* the importing account */
@@ -1345,6 +1375,20 @@ struct import {
 	int64_t			 last_before;	/* highest ipr_id before it */
 	struct ipp_tsv_writer	*rejects;	/* --partial output, lazily */
 	FILE			*rejects_fp;	/* where it goes */
+	int64_t			 events[BATCH_ROWS];	/* IPRs stored */
+	size_t			 nevents;
+	struct batch_doc	 docs_out[BATCH_ROWS];	/* their documents */
+	size_t			 ndocs_out;
+	/* Without --partial: checked rows waiting for one INSERT. */
+	struct record		 pend[BATCH_ROWS];
+	unsigned long		 pend_line[BATCH_ROWS];
+	int			 pend_default[BATCH_ROWS];	/* its label */
+	size_t			 npend;
+	int64_t			 last_id;	/* highest ipr_id so far */
+	int64_t			 last_id_next;	/* ... once the batch is in */
+	ipp_ipr_reject_fn	*on_reject;
+	void			*arg;
+	struct ipp_ipr_import_result *res;
 };
 
 static int
@@ -1430,12 +1474,7 @@ check_row(struct import *im, struct record *r, char **errp)
 		free(paths[i]);
 	if (rc == IPP_OK)
 		rc = check_authorization(r, &im->profile, errp);
-	/* Rows stored earlier in this import are in the transaction too. */
-	if (rc == IPP_OK)
-		rc = settle_label(im->s, im->who->account_id, r, 0, errp);
-	if (rc == IPP_OK)
-		rc = check_number_free(im->s, im->who->account_id, r, 0,
-		    im->last_before, errp);
+	/* The label and the number (I8) are import_record's. */
 	for (i = 0; i < IPP_IPR_NDOCS && rc == IPP_OK; i++)
 		if (r->new_doc[i] && (rc = cached_doc_store(im, r->paths[i],
 		    &r->docs[i], &r->recorded[i], errp)) != IPP_OK)
@@ -1491,6 +1530,425 @@ map_columns(struct import *im)
 		    questions[i].name);
 }
 
+/* INSERT sql for BATCH_ROWS rows of "(" row ")": per row its own
+ * parameters, width of them, from ?first up (those below are shared).
+ * Built once into buf; its address keys the statement cache. */
+static const char *
+batch_sql(char *buf, size_t size, const char *head, const char *row,
+    int first, int width, const char *tail)
+{
+	size_t len;
+	int i, k, n;
+
+	if (buf[0] != '\0')
+		return buf;
+	len = (size_t)snprintf(buf, size, "%s VALUES", head);
+	for (i = 0; i < BATCH_ROWS && len < size; i++) {
+		len += (size_t)snprintf(buf + len, size - len, "%s(",
+		    i ? ", " : " ");
+		/* row: '#' is the row's next parameter, the rest verbatim */
+		for (k = 0, n = 0; row[k] != '\0' && len < size; k++)
+			len += row[k] == '#' ? (size_t)snprintf(buf + len,
+			    size - len, "?%d", first + width * i + n++) :
+			    (size_t)snprintf(buf + len, size - len, "%c",
+			    row[k]);
+		if (len < size)
+			len += (size_t)snprintf(buf + len, size - len, ")");
+	}
+	if (len < size)
+		snprintf(buf + len, size - len, "%s", tail);
+	return buf;
+}
+
+static const char events_head[] = "INSERT INTO ipr_events (ipr_id,"
+    " actor_id, action, detail, at)";
+static const char docs_head[] = "INSERT INTO ipr_documents (ipr_id, role,"
+    " sha256, name)";
+
+/* Writes the waiting events: BATCH_ROWS in one statement, fewer one by
+ * one. */
+static int
+flush_events(struct import *im, char **errp)
+{
+	static char sql[sizeof(events_head) + BATCH_ROWS * 48];
+	struct ipp_stmt *st;
+	size_t i;
+	int rc;
+
+	if (im->nevents == BATCH_ROWS) {
+		if ((rc = ipp_store_stmt(im->s, batch_sql(sql, sizeof(sql),
+		    events_head, "#, ?1, 'submitted', NULL, ?2", 3, 1, ""), &st,
+		    errp)) != IPP_OK)
+			return rc;
+		ipp_stmt_bind_int(st, 1, im->who->account_id);
+		ipp_stmt_bind_static(st, 2, im->now);
+		for (i = 0; i < BATCH_ROWS; i++)
+			ipp_stmt_bind_int(st, 3 + (int)i, im->events[i]);
+		rc = ipp_stmt_step(st);
+		ipp_stmt_reset(st);
+		im->nevents = 0;
+		return rc == IPP_STMT_DONE ? IPP_OK : ipp_store_fail(im->s,
+		    errp, "cannot record the IPR event");
+	}
+	for (i = 0; i < im->nevents; i++)
+		if ((rc = add_event(im->s, im->events[i], im->who->account_id,
+		    "submitted", NULL, im->now, errp)) != IPP_OK)
+			return rc;
+	im->nevents = 0;
+	return IPP_OK;
+}
+
+static void
+forget_docs(struct import *im)
+{
+	size_t i;
+
+	for (i = 0; i < im->ndocs_out; i++)
+		free(im->docs_out[i].name);
+	im->ndocs_out = 0;
+}
+
+/* Writes the waiting document rows as flush_events does the events. */
+static int
+flush_docs(struct import *im, char **errp)
+{
+	static char sql[sizeof(docs_head) + BATCH_ROWS * 48];
+	static const char one_sql[] = "INSERT INTO ipr_documents (ipr_id,"
+	    " role, sha256, name) VALUES (?, ?, ?, ?)";
+	const struct batch_doc *d = im->docs_out;
+	struct ipp_stmt *st;
+	size_t i;
+	int rc = IPP_OK;
+
+	if (im->ndocs_out == BATCH_ROWS) {
+		if ((rc = ipp_store_stmt(im->s, batch_sql(sql, sizeof(sql),
+		    docs_head, "#, #, #, #", 1, 4, ""), &st, errp)) != IPP_OK) {
+			forget_docs(im);
+			return rc;
+		}
+		for (i = 0; i < BATCH_ROWS; i++) {
+			ipp_stmt_bind_int(st, 1 + 4 * (int)i, d[i].ipr_id);
+			ipp_stmt_bind_static(st, 2 + 4 * (int)i, d[i].role);
+			ipp_stmt_bind_static(st, 3 + 4 * (int)i, d[i].sha256);
+			ipp_stmt_bind_static(st, 4 + 4 * (int)i, d[i].name);
+		}
+		rc = ipp_stmt_step(st) == IPP_STMT_DONE ? IPP_OK :
+		    ipp_store_fail(im->s, errp, "cannot save an IPR document");
+		ipp_stmt_reset(st);
+	} else
+		for (i = 0; i < im->ndocs_out && rc == IPP_OK; i++)
+			rc = ipp_store_run(im->s, one_sql, "cannot save an IPR "
+			    "document", errp, "itts", d[i].ipr_id, d[i].role,
+			    d[i].sha256, d[i].name);
+	forget_docs(im);
+	return rc;
+}
+
+/* The import's INSERT of a checked IPR's row. */
+static int
+insert_iprs_row(struct import *im, const struct record *r, char **errp)
+{
+	static const char sql[] = "INSERT INTO iprs (account_id, label, type,"
+	    " state, registered, name, number, registrant, jurisdiction,"
+	    " expires, classes, brand, kind, description, was_renewed,"
+	    " was_assigned, was_altered, created_at, updated_at)"
+	    " VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?, ?)";
+
+	return ipp_store_run(im->s, sql, "cannot save the IPR", errp,
+	    "ittitttttttttttttt", im->who->account_id, r->label, r->type,
+	    (int64_t)(r->shape != CU), T(r, "name"), T(r, "number"),
+	    T(r, "registrant"), T(r, "jurisdiction"), T(r, "expires"),
+	    T(r, "classes"), T(r, "brand"), T(r, "kind"), T(r, "description"),
+	    YES_NO(r, IPP_IPR_WAS_RENEWED), YES_NO(r, IPP_IPR_WAS_ASSIGNED),
+	    YES_NO(r, IPP_IPR_WAS_ALTERED), im->now, im->now);
+}
+
+/*
+ * Stores a checked new IPR: its row now, so that the rows after it see
+ * its label and number (I8); its documents and event into the batches.
+ * The label and number are checked by the store's unique indexes, in the
+ * INSERT itself (a failed one writes nothing): only when one reports a
+ * clash are they looked up, to say which IPR holds them (I8) or to find
+ * the default label's free "#N".  A number without a jurisdiction is
+ * looked up first: the index takes two NULL jurisdictions as different.
+ * IPP_EREFUSED says why in *why.
+ */
+static int record_stored(struct import *, struct record *, int64_t,
+    char **);
+
+static int
+import_record(struct import *im, struct record *r, char **why,
+    char **errp)
+{
+	int rc, defaulted = r->label == NULL;
+
+	if (defaulted && (r->label = default_label(r)) == NULL)
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	if (T(r, "number") != NULL && T(r, "jurisdiction") == NULL &&
+	    (rc = check_number_free(im->s, im->who->account_id, r, 0,
+	    im->last_before, why)) != IPP_OK)
+		return rc;
+	if ((rc = insert_iprs_row(im, r, errp)) != IPP_OK) {
+		if (!ipp_store_unique_failed(im->s))
+			return rc;
+		free(*errp);
+		*errp = NULL;
+		if (defaulted) {
+			free(r->label);
+			r->label = NULL;
+		}
+		/* Rows stored earlier in this import are in the transaction
+		 * too. */
+		if ((rc = settle_label(im->s, im->who->account_id, r, 0,
+		    why)) != IPP_OK || (rc = check_number_free(im->s,
+		    im->who->account_id, r, 0, im->last_before, why)) != IPP_OK)
+			return rc;
+		if ((rc = insert_iprs_row(im, r, errp)) != IPP_OK)
+			return rc;
+	}
+	if (ipp_store_last_id(im->s) > im->last_id)
+		im->last_id = ipp_store_last_id(im->s);
+	return record_stored(im, r, ipp_store_last_id(im->s), errp);
+}
+
+/* The stored IPR id's documents and event go into the batches. */
+static int
+record_stored(struct import *im, struct record *r, int64_t id, char **errp)
+{
+	struct batch_doc *d;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < IPP_IPR_NDOCS; i++) {
+		if (!r->new_doc[i])
+			continue;
+		/* An import's shared papers: their documents row once. */
+		if (r->recorded[i] == NULL || !*r->recorded[i]) {
+			if ((rc = ipp_doc_record(im->s, &r->docs[i], im->now,
+			    errp)) != IPP_OK)
+				return rc;
+			if (r->recorded[i] != NULL)
+				*r->recorded[i] = 1;
+		}
+		d = &im->docs_out[im->ndocs_out++];
+		d->ipr_id = id;
+		d->role = doc_rules[i].name;
+		memcpy(d->sha256, r->docs[i].sha256, sizeof(d->sha256));
+		d->name = r->doc_names[i];	/* taken from the record */
+		r->doc_names[i] = NULL;
+		if (im->ndocs_out == BATCH_ROWS &&
+		    (rc = flush_docs(im, errp)) != IPP_OK)
+			return rc;
+	}
+	im->events[im->nevents++] = id;
+	if (im->nevents == BATCH_ROWS)
+		return flush_events(im, errp);
+	return IPP_OK;
+}
+
+/* A row the batch may take: a number without a jurisdiction is looked
+ * up first (import_record), which must see the rows before it. */
+static int
+batchable(const struct record *r)
+{
+	return T(r, "number") == NULL || T(r, "jurisdiction") != NULL;
+}
+
+static void
+forget_pending(struct import *im, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < im->npend; i++)
+		record_free(&im->pend[i]);
+	im->npend = 0;
+}
+
+/*
+ * The ids of the batch just inserted into ids[], by their labels (unique
+ * to the account): the account's rows above the highest id before it.
+ * (RETURNING would say, but in SQLite it costs more than the INSERT.)
+ */
+static int
+pending_ids(struct import *im, int64_t *ids, char **errp)
+{
+	/* "+account_id": the ids' range, not the account's index (all of
+	 * its IPRs). */
+	static const char sql[] = "SELECT ipr_id, label FROM iprs"
+	    " WHERE ipr_id > ? AND +account_id = ? ORDER BY ipr_id";
+	struct ipp_stmt *st;
+	const char *label;
+	size_t k, next = 0, found = 0;
+	int rc;
+
+	if ((rc = ipp_store_stmt(im->s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	ipp_stmt_bind_int(st, 1, im->last_id);
+	ipp_stmt_bind_int(st, 2, im->who->account_id);
+	for (k = 0; k < BATCH_ROWS; k++)
+		ids[k] = 0;
+	while ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
+		if ((label = ipp_stmt_text(st, 1)) == NULL)
+			continue;
+		/* In order, as a rule: the next row is the one. */
+		k = next < BATCH_ROWS && ids[next] == 0 &&
+		    strcmp(im->pend[next].label, label) == 0 ? next : 0;
+		for (; k < BATCH_ROWS && (ids[k] != 0 ||
+		    strcmp(im->pend[k].label, label) != 0); k++)
+			;
+		if (k == BATCH_ROWS)
+			continue;	/* another's, committed meanwhile */
+		ids[k] = ipp_stmt_int(st, 0);
+		if (ids[k] > im->last_id_next)
+			im->last_id_next = ids[k];
+		next = k + 1;
+		found++;
+	}
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_DONE)
+		return ipp_store_fail(im->s, errp, "cannot read IPRs");
+	if (found != BATCH_ROWS)
+		return ipp_error(errp, IPP_ESTORE, "cannot find the IPRs just "
+		    "saved");
+	return IPP_OK;
+}
+
+/*
+ * The waiting rows in one INSERT, their ids into ids[].  A clash
+ * anywhere takes the whole statement back: IPP_ESTORE, and
+ * ipp_store_unique_failed says so.
+ */
+static int
+insert_pending(struct import *im, int64_t *ids, char **errp)
+{
+	static const char head[] = "INSERT INTO iprs (account_id, label,"
+	    " type, state, registered, name, number, registrant,"
+	    " jurisdiction, expires, classes, brand, kind, description,"
+	    " was_renewed, was_assigned, was_altered, created_at,"
+	    " updated_at)";
+	static char sql[sizeof(head) + BATCH_ROWS * 160];
+	const struct record *r;
+	struct ipp_stmt *st;
+	size_t i;
+	int rc, p;
+
+	if ((rc = ipp_store_stmt(im->s, batch_sql(sql, sizeof(sql), head,
+	    "?1, #, #, 'pending', #, #, #, #, #, #, #, #, #, #, #, #, #, ?2,"
+	    " ?2", 3, 15, ""), &st, errp)) != IPP_OK)
+		return rc;
+	ipp_stmt_bind_int(st, 1, im->who->account_id);
+	ipp_stmt_bind_static(st, 2, im->now);
+	for (i = 0; i < BATCH_ROWS; i++) {
+		r = &im->pend[i];
+		p = 3 + 15 * (int)i;
+		ipp_stmt_bind_static(st, p++, r->label);
+		ipp_stmt_bind_static(st, p++, r->type);
+		ipp_stmt_bind_int(st, p++, (int64_t)(r->shape != CU));
+		ipp_stmt_bind_static(st, p++, T(r, "name"));
+		ipp_stmt_bind_static(st, p++, T(r, "number"));
+		ipp_stmt_bind_static(st, p++, T(r, "registrant"));
+		ipp_stmt_bind_static(st, p++, T(r, "jurisdiction"));
+		ipp_stmt_bind_static(st, p++, T(r, "expires"));
+		ipp_stmt_bind_static(st, p++, T(r, "classes"));
+		ipp_stmt_bind_static(st, p++, T(r, "brand"));
+		ipp_stmt_bind_static(st, p++, T(r, "kind"));
+		ipp_stmt_bind_static(st, p++, T(r, "description"));
+		ipp_stmt_bind_static(st, p++, YES_NO(r, IPP_IPR_WAS_RENEWED));
+		ipp_stmt_bind_static(st, p++, YES_NO(r, IPP_IPR_WAS_ASSIGNED));
+		ipp_stmt_bind_static(st, p, YES_NO(r, IPP_IPR_WAS_ALTERED));
+	}
+	rc = ipp_stmt_step(st) == IPP_STMT_DONE ? IPP_OK :
+	    ipp_store_fail(im->s, errp, "cannot save the IPRs");
+	ipp_stmt_reset(st);
+	if (rc != IPP_OK)
+		return rc;
+	return pending_ids(im, ids, errp);
+}
+
+/*
+ * Stores the waiting rows: BATCH_ROWS in one INSERT.  Fewer, or a batch
+ * whose INSERT an index refused (a label or number taken, I8), go one
+ * by one through import_record, each refusal reported by its line.
+ */
+static int
+flush_pending(struct import *im, char **errp)
+{
+	int64_t ids[BATCH_ROWS];
+	char *why;
+	size_t i;
+	int rc = IPP_OK;
+
+	if (im->npend == BATCH_ROWS) {
+		im->last_id_next = im->last_id;
+		if ((rc = insert_pending(im, ids, errp)) == IPP_OK) {
+			im->last_id = im->last_id_next;
+			for (i = 0; i < im->npend && rc == IPP_OK; i++) {
+				rc = record_stored(im, &im->pend[i], ids[i],
+				    errp);
+				im->res->stored++;
+			}
+			forget_pending(im, 0);
+			return rc;
+		}
+		if (!ipp_store_unique_failed(im->s)) {
+			forget_pending(im, 0);
+			return rc;
+		}
+		free(*errp);
+		*errp = NULL;
+		rc = IPP_OK;
+	}
+	for (i = 0; i < im->npend; i++) {
+		if (im->pend_default[i]) {
+			free(im->pend[i].label);
+			im->pend[i].label = NULL;
+		}
+		why = NULL;
+		if ((rc = import_record(im, &im->pend[i], &why, errp)) ==
+		    IPP_OK) {
+			record_free(&im->pend[i]);
+			im->res->stored++;
+			continue;
+		}
+		record_free(&im->pend[i]);
+		if (why == NULL)
+			break;		/* the store failed: errp says how */
+		if (rc == IPP_ESYS || rc == IPP_ESTORE) {
+			free(*errp);
+			*errp = why;
+			break;
+		}
+		im->res->refused++;
+		if (im->on_reject != NULL)
+			im->on_reject(im->arg, ipp_records_name(im->in),
+			    im->pend_line[i], why);
+		free(why);
+		rc = IPP_OK;
+	}
+	forget_pending(im, i < im->npend ? i + 1 : im->npend);
+	return rc;
+}
+
+/* Takes the checked row r (emptying it) into the batch. */
+static int
+add_pending(struct import *im, struct record *r, char **errp)
+{
+	size_t n = im->npend;
+
+	im->pend_default[n] = r->label == NULL;
+	if (r->label == NULL && (r->label = default_label(r)) == NULL) {
+		record_free(r);
+		return ipp_error(errp, IPP_ESYS, "out of memory");
+	}
+	im->pend[n] = *r;
+	memset(r, 0, sizeof(*r));
+	im->pend_line[n] = ipp_records_line(im->in);
+	if (++im->npend == BATCH_ROWS)
+		return flush_pending(im, errp);
+	return IPP_OK;
+}
+
 /*
  * Reads, checks and stores every row inside the caller's transaction, so
  * that later rows see earlier ones (labels, numbers) and the caller can
@@ -1502,19 +1960,38 @@ import_rows(struct import *im, int partial, ipp_ipr_reject_fn *on_reject,
 {
 	struct record r;
 	char *why = NULL;
-	int64_t id;
-	int rc;
+	int rc, rc2;
 
+	im->on_reject = on_reject;
+	im->arg = arg;
+	im->res = res;
+	im->last_id = im->last_before;
 	while ((rc = ipp_records_next(im->in, errp)) == 1) {
 		res->rows++;
-		if ((rc = check_row(im, &r, &why)) == IPP_OK) {
-			rc = insert_record(im->s, im->who->account_id,
-			    im->who->account_id, &r, im->now, &id, errp);
-			record_free(&r);
-			if (rc != IPP_OK)
+		rc = check_row(im, &r, &why);
+		/* Without --partial, checked rows wait for one INSERT; with
+		 * it, its rejects are written as each row is read. */
+		if (rc == IPP_OK && !partial && batchable(&r)) {
+			if ((rc = add_pending(im, &r, errp)) != IPP_OK)
 				break;
+			continue;
+		}
+		/* The rows before it first: refusals in the file's order. */
+		if (!partial && (rc2 = flush_pending(im, errp)) != IPP_OK) {
+			record_free(&r);
+			rc = rc2;
+			break;
+		}
+		if (rc == IPP_OK &&
+		    (rc = import_record(im, &r, &why, errp)) == IPP_OK) {
+			record_free(&r);
 			res->stored++;
 			continue;
+		}
+		if (rc != IPP_OK && why == NULL) {
+			/* The store failed: errp says how. */
+			record_free(&r);
+			break;
 		}
 		record_free(&r);
 		if (rc == IPP_ESYS || rc == IPP_ESTORE) {
@@ -1533,12 +2010,19 @@ import_rows(struct import *im, int partial, ipp_ipr_reject_fn *on_reject,
 		why = NULL;
 	}
 	free(why);
-	return rc < 0 ? rc : IPP_OK;
+	if (rc < 0)
+		return rc;
+	if (rc == IPP_OK && (rc = flush_pending(im, errp)) == IPP_OK &&
+	    (rc = flush_docs(im, errp)) == IPP_OK)
+		rc = flush_events(im, errp);
+	return rc;
 }
 
 static void
 import_release(struct import *im)
 {
+	forget_pending(im, 0);
+	forget_docs(im);
 	tdestroy(im->docs, free_cached);
 	ipp_records_close(im->in);
 	ipp_account_profile_free(&im->profile);
@@ -1610,8 +2094,10 @@ ipp_ipr_import(struct ipp_store *s, const struct ipp_auth *who, FILE *fp,
 	 * not once a row: each row's documents, papers and event point at
 	 * the IPR just inserted and at rows the import wrote before it.
 	 */
+	/* The statement journal of each multi-row INSERT in memory, not in
+	 * a temporary file: a few pages at a time. */
 	if (rc == IPP_OK && (rc = ipp_store_exec(s, "PRAGMA foreign_keys ="
-	    " OFF", errp)) == IPP_OK &&
+	    " OFF; PRAGMA temp_store = MEMORY", errp)) == IPP_OK &&
 	    (rc = ipp_store_begin(s, errp)) == IPP_OK) {
 		if ((rc = account_there(s, who->account_id, errp)) == IPP_OK &&
 		    (rc = last_ipr_id(s, &im.last_before, errp)) == IPP_OK)
@@ -1631,8 +2117,8 @@ ipp_ipr_import(struct ipp_store *s, const struct ipp_auth *who, FILE *fp,
 			res->stored = 0;
 	}
 	/* Outside the transaction, where it takes effect. */
-	if (ipp_store_exec(s, "PRAGMA foreign_keys = ON", rc == IPP_OK ?
-	    errp : NULL) != IPP_OK && rc == IPP_OK)
+	if (ipp_store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA temp_store ="
+	    " DEFAULT", rc == IPP_OK ? errp : NULL) != IPP_OK && rc == IPP_OK)
 		rc = IPP_ESTORE;
 	if (rc == IPP_OK && res->refused > 0)
 		rc = ipp_error(errp, IPP_EREFUSED, "%s: %ld of %ld rows "

@@ -180,6 +180,84 @@ is "$?" 0 "import - reads standard input"
 is "$(cat "$tmp/stdin.err")" 'ipp-ipr: -: 1 rows, 1 IPRs stored' \
     "its summary"
 
+# ---- Labels and numbers the store's indexes meet (I8) ----
+# Two unregistered copyrights of one name: the second default label
+# takes "#2", and a later import "#3".  Two other rights with the same
+# number and no jurisdiction: the second appears twice in the file.
+tsv 'type|name|unregistered|statement' \
+    'copyright|Catalogue shots|yes|statement.jpg' \
+    'copyright|Catalogue shots|yes|statement.jpg' >"$tmp/in/same.tsv"
+try as alice ipp-ipr import same.tsv
+succeeded "two rows with one default label import"
+is "$(sql "SELECT label FROM iprs WHERE name = 'Catalogue shots'
+    ORDER BY ipr_id" | tr '\n' '|')" \
+    'copyright/unregistered/Catalogue shots|copyright/unregistered/Catalogue shots#2|' \
+    "the second default label gets #2 (I8)"
+try as alice ipp-ipr import same.tsv
+succeeded "the same rows again import"
+is "$(sql "SELECT label FROM iprs WHERE name = 'Catalogue shots'
+    ORDER BY ipr_id DESC LIMIT 1")" 'copyright/unregistered/Catalogue shots#4' \
+    "and take the next free numbers (I8)"
+tsv 'type|number|description|basis' \
+    'other|OR-7|Unfair competition ruling|papers/cert.pdf' \
+    'other|OR-7|The same ruling again|papers/cert.pdf' >"$tmp/in/or.tsv"
+refuses 1 'or\.tsv:3: number:  OR-7 appears twice in this file \(rule I8\)' \
+    "a number without a jurisdiction twice in one file" \
+    as alice ipp-ipr import or.tsv
+is "$(sql "SELECT count(*) FROM iprs WHERE number = 'OR-7'")" 0 \
+    "nothing of it is stored"
+
+# ---- Files of more rows than one INSERT takes (50) ----
+# bulk N DUP: N trademarks, numbers TM-B1..TM-BN, row DUP+1 with the
+# number of row 2 (0: none); certificates alternate between two papers.
+make_doc "$tmp/in/papers/cert2.pdf" 'a second certificate'
+bulk() {
+	awk -v n="$1" -v dup="$2" 'BEGIN {
+		OFS = "\t"
+		print "type", "name", "number", "registrant", "jurisdiction",
+		    "expires", "classes", "brand", "certificate"
+		for (i = 1; i <= n; i++)
+			print "trademark", "ACME", "TM-B" (i == dup ? 1 : i),
+			    "Alice Li", "CN", "2030-06-30", "9", "Acme",
+			    "papers/cert" (i % 2 ? "" : "2") ".pdf"
+	}'
+}
+before=$(sql 'SELECT count(*) FROM iprs')
+bulk 120 75 >"$tmp/in/bulk-dup.tsv"
+refuses 1 'bulk-dup.tsv: 1 of 120 rows refused: nothing stored' \
+    "a number twice, 55 rows apart, in a file of 120" \
+    as alice ipp-ipr import bulk-dup.tsv
+is "$(printf '%s\n' "$err" | grep -c 'appears twice')" 1 "one row is refused"
+like "$err" "bulk-dup\.tsv:76: number: CN TM-B1 appears twice in this file \(rule I8\)" \
+    "the later one, by its line"
+is "$(sql 'SELECT count(*) FROM iprs')" "$before" "nothing is stored"
+bulk 120 0 >"$tmp/in/bulk.tsv"
+try as alice ipp-ipr import bulk.tsv
+succeeded "120 rows import"
+is "$(sql "SELECT count(*) FROM iprs i JOIN ipr_documents d
+    ON d.ipr_id = i.ipr_id AND d.role = 'certificate'
+    JOIN ipr_events e ON e.ipr_id = i.ipr_id AND e.action = 'submitted'
+    WHERE i.number LIKE 'TM-B%' AND i.label = 'trademark/CN/' || i.number
+    || '/Acme' AND d.name = CASE WHEN CAST(substr(i.number, 5) AS INTEGER)
+    % 2 = 1 THEN 'cert.pdf' ELSE 'cert2.pdf' END")" 120 \
+    "each with its default label, its own certificate and its event"
+refuses 1 'bulk.tsv: 120 of 120 rows refused' "the same 120 again" \
+    as alice ipp-ipr import bulk.tsv
+like "$err" "bulk\.tsv:2: number: CN TM-B1 is already IPR [0-9]+ 'trademark/CN/TM-B1/Acme' \(rule I8\)" \
+    "the first row is reported"
+like "$err" "bulk\.tsv:121: number: CN TM-B120 is already IPR" \
+    "and the last"
+awk 'BEGIN { OFS = "\t"; print "type", "name", "unregistered", "statement"
+    for (i = 1; i <= 60; i++)
+	print "copyright", "Shots " (i == 40 ? 10 : i), "yes", "statement.jpg"
+}' >"$tmp/in/shots.tsv"
+try as alice ipp-ipr import shots.tsv
+succeeded "60 unregistered copyrights, two of one name"
+is "$(sql "SELECT label FROM iprs WHERE name = 'Shots 10' ORDER BY ipr_id" |
+    tr '\n' '|')" \
+    'copyright/unregistered/Shots 10|copyright/unregistered/Shots 10#2|' \
+    "the later default label gets #2 (I8)"
+
 # ---- Malformed files ----
 tsv 'name|number' 'ACME|1' >"$tmp/in/notype.tsv"
 refuses 4 "notype.tsv:1: missing column 'type' \(rule I1\)" \
