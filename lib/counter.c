@@ -586,7 +586,12 @@ ipp_counter_import(struct ipp_store *s, const struct ipp_auth *who,
 		rc = ipp_error(errp, IPP_ESYS, "out of memory");
 		goto done;
 	}
-	if ((rc = ipp_store_begin(s, errp)) != IPP_OK)
+	/*
+	 * Each row's savepoint journal in memory: a row touches a few dozen
+	 * pages, and in a temporary file that was 19 writes a row.
+	 */
+	if ((rc = ipp_store_exec(s, "PRAGMA temp_store = MEMORY",
+	    errp)) != IPP_OK || (rc = ipp_store_begin(s, errp)) != IPP_OK)
 		goto done;
 	if ((rc = last_counter(s, &first, errp)) != IPP_OK)
 		goto abort;
@@ -648,6 +653,7 @@ abort:
 	ipp_store_rollback(s);
 	res->filed = 0;
 done:
+	ipp_store_exec(s, "PRAGMA temp_store = DEFAULT", NULL);
 	for (i = 0; i < n; i++)
 		row_free(&rows[i]);
 	free(rows);

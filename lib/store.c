@@ -611,8 +611,11 @@ ipp_store_stmt(struct ipp_store *s, const char *sql, struct ipp_stmt **stp,
 			return IPP_OK;
 		}
 	}
-	if (ipp_db_prepare(s->db, sql, &st, NULL) != IPP_OK)
-		return ipp_store_fail(s, errp, "cannot prepare a query");
+	/* Out of memory before SQLite was asked is ours (exit 7); else
+	 * the store's message, naming it. */
+	if ((i = ipp_db_prepare(s->db, sql, &st, errp)) != IPP_OK)
+		return i == IPP_ESYS ? i : ipp_error_prefix(errp, i,
+		    "store '%s': cannot prepare a query", s->file);
 	if (s->ncache == STMT_CACHE) {
 		/* Full: the oldest entry makes room. */
 		ipp_stmt_finalize(s->cache[0].stmt);

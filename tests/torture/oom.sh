@@ -15,7 +15,7 @@ if [ ! -f "$SHIM" ]; then
 	echo "Bail out! no $SHIM: make torture builds it"
 	exit 1
 fi
-POINTS=${OOM_POINTS:-$(by_size 12 0)}	# 0: every N
+POINTS=${OOM_POINTS:-$(by_size 12 0)}	# 0: every N; OOM_NS="N ...": those
 # In the sanitize build the shim comes first and forwards to ASan's
 # allocator; ASan would refuse a library loaded before its own.
 ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0:detect_leaks=1
@@ -95,7 +95,9 @@ for op in oomnew oomimport oomtick; do
 	read -r total _ <"$tmp/oom.count"
 	is "$(op_"${op}"_state)" whole "$op: through the shim, no fault: whole"
 	like "$total" '^[1-9][0-9]*$' "$op: $total allocations"
-	if [ "$POINTS" -eq 0 ] || [ "$POINTS" -ge "$total" ]; then
+	if [ -n "${OOM_NS:-}" ]; then
+		ns=$OOM_NS	# replaying given N, such as a run's failures
+	elif [ "$POINTS" -eq 0 ] || [ "$POINTS" -ge "$total" ]; then
 		ns=$(seq 1 "$total")
 	else
 		# N = 1, the last, and POINTS * 2 spread evenly between: the
