@@ -571,12 +571,14 @@ ipp_store_commit(struct ipp_store *s, char **errp)
 		s->in_txn = 0;
 		return rc;
 	}
-	if (ipp_db_commit(s->db, NULL) == IPP_OK) {
-		s->in_txn = 0;
-		return IPP_OK;
-	}
+	/* The database's message is kept before the rollback that
+	 * follows a failed COMMIT clears it. */
+	rc = ipp_db_commit(s->db, errp);
 	s->in_txn = 0;
-	return ipp_store_fail(s, errp, "cannot commit");
+	if (rc == IPP_OK)
+		return IPP_OK;
+	return ipp_error_prefix(errp, rc, "store '%s': cannot commit",
+	    s->file);
 }
 
 void

@@ -100,11 +100,13 @@ for op in oomnew oomimport oomtick; do
 	elif [ "$POINTS" -eq 0 ] || [ "$POINTS" -ge "$total" ]; then
 		ns=$(seq 1 "$total")
 	else
-		# N = 1, the last, and POINTS * 2 spread evenly between: the
-		# same every run, so that make check does not flicker.
-		ns=$( { echo 1; echo "$total"; j=1; while [ $j -le $((2 * POINTS)) ]; do
+		# N = 1, POINTS * 2 spread evenly, and the last 16, where
+		# the commit and what follows it allocate: the same every
+		# run, so that make check does not flicker.
+		ns=$( { echo 1; j=1; while [ $j -le $((2 * POINTS)) ]; do
 		    echo $(( j * total / (2 * POINTS + 1) + 1 ))
-		    j=$((j + 1)); done; } | sort -n -u)
+		    j=$((j + 1)); done
+		    seq $((total > 16 ? total - 15 : 1)) "$total"; } | sort -n -u)
 	fi
 	trials=0 failures=0 whole=0 absent=0 faulted=0 glibc=0 foreign=0
 	unchecked=0
