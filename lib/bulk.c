@@ -311,17 +311,12 @@ check_live(struct bulk *b, struct group *g, struct ipp_probe_row **rows,
 
 /* Why a waiting URL cannot be filed now (C5, C6), malloc'd, or NULL. */
 static int
-late_refusal(struct bulk *b, const struct item *it,
+late_refusal(struct bulk *b, const struct item *it, int64_t earlier,
     const struct ipp_probe_row *live, char **why, char **errp)
 {
-	int64_t earlier;
-	int rc;
-
 	*why = NULL;
-	/* Committed complaints; the spooled ones are met at insert time. */
-	if ((rc = ipp_complaint_open_duplicate(b->s, b->who->account_id,
-	    it->url.canonical, &earlier, errp)) != IPP_OK)
-		return rc;
+	/* earlier: committed complaints; the spooled ones are met at insert
+	 * time. */
 	if (earlier != 0)
 		*why = ipp_strdup_printf("already in open complaint %lld "
 		    "(rule C5)", (long long)earlier);
@@ -619,23 +614,38 @@ flush(struct bulk *b, struct group *g, char **errp)
 {
 	struct ipp_probe_row *live = NULL;
 	const struct item **pass = NULL;
+	const char **canonical = NULL;
+	int64_t *earlier = NULL;
 	size_t i, n = 0, waiting = g->nitems;
 	char *why = NULL;
 	int rc;
 
 	if (g->nitems == 0)
 		return IPP_OK;
-	if ((pass = calloc(g->nitems, sizeof(*pass))) == NULL) {
+	if ((pass = calloc(g->nitems, sizeof(*pass))) == NULL ||
+	    (canonical = calloc(g->nitems, sizeof(*canonical))) == NULL ||
+	    (earlier = calloc(g->nitems, sizeof(*earlier))) == NULL) {
 		rc = ipp_error(errp, IPP_ESYS, "out of memory");
 		goto out;
 	}
+	for (i = 0; i < g->nitems; i++)
+		canonical[i] = g->items[i].url.canonical;
 	if ((rc = check_live(b, g, &live, errp)) != IPP_OK ||
 	    (rc = ipp_store_begin_read(b->s, errp)) != IPP_OK)
 		goto out;
-	/* One snapshot for the group's reads: much cheaper than one each. */
+	/*
+	 * One snapshot for the group's reads, and C5's lookups of all its
+	 * URLs in one statement: on PostgreSQL one a URL was a round trip
+	 * each, nine tenths of the import.
+	 */
+	if ((rc = ipp_complaint_open_duplicates(b->s, b->who->account_id,
+	    canonical, g->nitems, earlier, errp)) != IPP_OK) {
+		ipp_store_rollback(b->s);
+		goto out;
+	}
 	for (i = 0; i < g->nitems; i++) {
-		if ((rc = late_refusal(b, &g->items[i], live ? &live[i] : NULL,
-		    &why, errp)) != IPP_OK) {
+		if ((rc = late_refusal(b, &g->items[i], earlier[i],
+		    live ? &live[i] : NULL, &why, errp)) != IPP_OK) {
 			ipp_store_rollback(b->s);
 			goto out;
 		}
@@ -686,6 +696,8 @@ out:
 	ipp_probe_free(live, live ? waiting : 0);
 	free(why);
 	free(pass);
+	free(canonical);
+	free(earlier);
 	return rc;
 }
 
