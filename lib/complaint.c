@@ -550,7 +550,7 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 	static const char complaint_sql[] = "INSERT INTO complaints"
 	    " (account_id, platform, region, ipr_id, target, reason, priority,"
 	    " supplement, due_at, created_at, good_faith) VALUES (?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, ?, ?)";
+	    " ?, ?, ?, ?, ?, ?, ?) RETURNING complaint_id";
 	static const char evidence_sql[] = "INSERT INTO complaint_evidence"
 	    " (complaint_id, sha256, name) VALUES (?, ?, ?)"
 	    " ON CONFLICT (complaint_id, sha256) DO NOTHING";
@@ -560,12 +560,12 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 	int rc;
 
 	*clashes = 0;
-	if ((rc = ipp_store_run(s, complaint_sql, "cannot file the complaint",
-	    errp, "ittitttttti", who->account_id, q->platform, q->region,
-	    c->ipr.ipr_id, q->target, c->reason.code, c->reason.priority,
-	    q->supplement, c->due, c->now, (int64_t)c->good_faith)) != IPP_OK)
+	if ((rc = ipp_store_run_id(s, complaint_sql, id,
+	    "cannot file the complaint", errp, "ittitttttti", who->account_id,
+	    q->platform, q->region, c->ipr.ipr_id, q->target, c->reason.code,
+	    c->reason.priority, q->supplement, c->due, c->now,
+	    (int64_t)c->good_faith)) != IPP_OK)
 		return rc;
-	*id = ipp_store_last_id(s);
 	for (i = 0; i < n; i++)
 		items[i].clash = 0;
 	for (i = 0; i < n; ) {

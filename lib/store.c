@@ -672,6 +672,34 @@ ipp_store_run(struct ipp_store *s, const char *sql, const char *what,
 }
 
 int
+ipp_store_run_id(struct ipp_store *s, const char *sql, int64_t *id,
+    const char *what, char **errp, const char *types, ...)
+{
+	struct ipp_stmt *st;
+	va_list ap;
+	int rc;
+
+	*id = 0;
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	if ((size_t)ipp_stmt_params(st) != strlen(types))
+		return ipp_error(errp, IPP_ESTORE, "%s: %d parameters, %zu "
+		    "arguments", what, ipp_stmt_params(st), strlen(types));
+	va_start(ap, types);
+	bind_args(st, types, ap);
+	va_end(ap);
+	if ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
+		*id = ipp_stmt_int(st, 0);
+		/* SQLite writes the row as RETURNING's statement ends. */
+		rc = ipp_stmt_step(st);
+	}
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_DONE || *id == 0)
+		return ipp_store_fail(s, errp, what);
+	return IPP_OK;
+}
+
+int
 ipp_store_write_rows(struct ipp_store *s, struct ipp_stmt *st,
     struct ipp_tsv_writer *w, long *count, char **errp)
 {

@@ -139,6 +139,13 @@ int ipp_store_stmt(struct ipp_store *s, const char *sql,
  */
 int ipp_store_run(struct ipp_store *s, const char *sql, const char *what,
     char **errp, const char *types, ...);
+/*
+ * The same for an INSERT ... RETURNING its key (one row, one column):
+ * *id gets the key, in the statement's own round trip, where
+ * ipp_store_last_id costs PostgreSQL another (lastval()).
+ */
+int ipp_store_run_id(struct ipp_store *s, const char *sql, int64_t *id,
+    const char *what, char **errp, const char *types, ...);
 
 struct ipp_tsv_writer;
 
