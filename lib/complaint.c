@@ -161,12 +161,18 @@ check_ramp(struct ipp_store *s, const struct ipp_auth *who, size_t nurls,
 	long decided;
 	int rc;
 
-	if ((rc = ipp_settings_int(s, "ramp_max_urls", &max, errp)) ||
-	    (rc = ipp_settings_int(s, "ramp_min_decided", &min_decided, errp)) ||
+	/* Each setting read only when needed: on PostgreSQL a round trip
+	 * each, and an import checks every complaint. */
+	if (force)
+		return IPP_OK;
+	if ((rc = ipp_settings_int(s, "ramp_max_urls", &max, errp)))
+		return rc;
+	if ((long long)nurls <= max)
+		return IPP_OK;
+	if ((rc = ipp_settings_int(s, "ramp_min_decided", &min_decided,
+	    errp)) ||
 	    (rc = ipp_settings_int(s, "ramp_min_success_pct", &min_pct, errp)))
 		return rc;
-	if ((long long)nurls <= max || force)
-		return IPP_OK;
 	if ((rc = ipp_complaint_record(s, who->account_id, &r, errp)))
 		return rc;
 	decided = r.removed + r.unsuccessful;
