@@ -20,8 +20,13 @@
  *    decimal text and are parsed by ipp_stmt_int; booleans (the result of
  *    a comparison in a select list) come back as 1 and 0, as SQLite's.
  *  - Last id.  ipp_db_last_id is sqlite3_last_insert_rowid on SQLite and
- *    lastval() on PostgreSQL, whose INTEGER PRIMARY KEY columns are
- *    identity columns (see the schema's translation in store.c).
+ *    lastval() on PostgreSQL (a round trip), whose INTEGER PRIMARY KEY
+ *    columns are identity columns (see the schema's translation in
+ *    store.c); INSERT ... RETURNING the key is the same text on both and
+ *    costs nothing more (ipp_store_run_id).
+ *  - Round trips.  On PostgreSQL a statement is prepared on the server
+ *    at its first run, in that run's round trip (a pipeline), so a bad
+ *    statement fails at its first step there and at prepare on SQLite.
  *  - Upserts.  INSERT ... ON CONFLICT (cols) DO UPDATE SET c = excluded.c
  *    and DO NOTHING are the same text on both; partial unique indexes
  *    (CREATE UNIQUE INDEX ... WHERE) too.  Times are ISO 8601 text made
@@ -39,8 +44,9 @@
  *    BEGIN ISOLATION LEVEL REPEATABLE READ, one snapshot for all reads.
  *  - A failed statement inside a transaction.  SQLite carries on; a
  *    PostgreSQL transaction would be aborted, so every write inside a
- *    transaction runs under a savepoint that a failure rolls back: the
- *    caller sees the same "UNIQUE failed, carry on" as on SQLite.
+ *    transaction runs under a savepoint that a failure rolls back, in
+ *    the statement's own round trip: the caller sees the same "UNIQUE
+ *    failed, carry on" as on SQLite.
  *  - Schema version and migrations.  SQLite: PRAGMA user_version.
  *    PostgreSQL: the table ipp_schema (version), read and written in the
  *    migration's transaction, which holds the advisory lock, so two

@@ -236,13 +236,16 @@ read_version(struct ipp_store *s, int *version, char **errp)
 	return ipp_db_schema_version(s->db, version, errp);
 }
 
-/* Applies missing migrations; concurrent openers serialise on the lock. */
+/*
+ * Applies missing migrations; concurrent openers serialise on the lock.
+ * known: s->version was read just now, outside a transaction.
+ */
 static int
-bring_up_to_date(struct ipp_store *s, char **errp)
+bring_up_to_date(struct ipp_store *s, int known, char **errp)
 {
 	int rc, latest = ipp_schema_latest();
 
-	if ((rc = read_version(s, &s->version, errp)) != IPP_OK)
+	if (!known && (rc = read_version(s, &s->version, errp)) != IPP_OK)
 		return rc;
 	if (s->version == latest)
 		return IPP_OK;
@@ -303,7 +306,9 @@ open_pg(struct ipp_store *s, const char *name, int flags, char **errp)
 		return ipp_error(errp, IPP_ESTORE, "no store in the database "
 		    "'%s': create one with 'ipp-register init', or name "
 		    "another with -d or IPP_DB", name);
-	return bring_up_to_date(s, errp);
+	/* Read once: each read is a round trip or two. */
+	s->version = version;
+	return bring_up_to_date(s, 1, errp);
 }
 
 int
@@ -355,7 +360,7 @@ ipp_store_open(struct ipp_store **sp, const char *path, int flags,
 	}
 	if ((!exists && (rc = create_file(s, errp)) != IPP_OK) ||
 	    (rc = ipp_db_open_sqlite(&s->db, path, !exists, errp)) != IPP_OK ||
-	    (rc = bring_up_to_date(s, errp)) != IPP_OK) {
+	    (rc = bring_up_to_date(s, 0, errp)) != IPP_OK) {
 		ipp_store_close(s);
 		return rc;
 	}
