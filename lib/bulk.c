@@ -635,8 +635,8 @@ flush(struct bulk *b, struct group *g, char **errp)
 		goto out;
 	/*
 	 * One snapshot for the group's reads, and C5's lookups of all its
-	 * URLs in one statement: on PostgreSQL one a URL was a round trip
-	 * each, nine tenths of the import.
+	 * URLs in one statement: on PostgreSQL a lookup a URL was a round
+	 * trip each, most of the import's time.
 	 */
 	if ((rc = ipp_complaint_open_duplicates(b->s, b->who->account_id,
 	    canonical, g->nitems, earlier, errp)) != IPP_OK) {
