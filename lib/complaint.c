@@ -574,6 +574,29 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 		return rc;
 	for (i = 0; i < n; i++)
 		items[i].clash = 0;
+	/*
+	 * Every URL and the moves in one batch: on PostgreSQL one round
+	 * trip, not one a statement.  A clash (C5), or any failure, takes
+	 * the batch back whole, and the URLs go again below, a statement
+	 * at a time, a clashing one row by row.
+	 */
+	if ((rc = ipp_store_batch_begin(s, errp)) != IPP_OK)
+		return rc;
+	for (i = 0; rc == IPP_OK && n - i >= URL_ROWS; i += URL_ROWS)
+		rc = insert_urls(s, *id, who->account_id, c->now, items + i,
+		    NULL);
+	for (; rc == IPP_OK && i < n; i++)
+		rc = ipp_store_run(s, url_sql, "cannot file a URL", NULL,
+		    "iitttt", *id, who->account_id, items[i].input,
+		    items[i].url->canonical, items[i].url->id, c->now);
+	if (rc == IPP_OK)
+		rc = ipp_move_filed_complaint(s, *id, who->account_id, c->now,
+		    NULL);
+	if ((rc = ipp_store_batch_end(s, rc)) == IPP_OK)
+		goto evidence;
+	if (rc != IPP_ESTORE)
+		return ipp_error(errp, rc, rc == IPP_ESYS ? "out of memory" :
+		    "cannot file a URL");
 	for (i = 0; i < n; ) {
 		end = n;
 		if (n - i >= URL_ROWS) {
@@ -616,6 +639,7 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 	if ((rc = ipp_move_filed_complaint(s, *id, who->account_id, c->now,
 	    errp)) != IPP_OK)
 		return rc;
+evidence:
 	for (i = 0; i < q->nevidence; i++)
 		if ((rc = ipp_doc_record(s, &c->evidence[i], c->now, errp)) ||
 		    (rc = ipp_store_run(s, evidence_sql, "cannot attach evidence",

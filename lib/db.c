@@ -34,6 +34,12 @@ struct ipp_db {
 	int		 changes;	/* PostgreSQL: rows the last one changed */
 	unsigned	 nstmts;	/* PostgreSQL: statements named so far */
 	int		 closing;	/* PostgreSQL: no DEALLOCATE any more */
+	int		 batch;		/* between batch_begin and batch_end */
+	struct batched {
+		struct ipp_stmt	*st;	/* NULL once finalized */
+		int		 prep;	/* its Parse went too */
+	}		*queued;	/* PostgreSQL: the batch's statements */
+	size_t		 nqueued, capqueued;
 };
 
 struct ipp_stmt {
@@ -752,12 +758,19 @@ void
 ipp_stmt_finalize(struct ipp_stmt *st)
 {
 	char *sql;
+	size_t i;
 
 	if (st == NULL)
 		return;
 	if (st->lite != NULL)
 		sqlite3_finalize(st->lite);
-	if (st->db->kind == IPP_DB_PG) {
+	if (st->db->kind == IPP_DB_PG && st->db->batch) {
+		/* Not in a pipeline: the session's end deallocates it. */
+		for (i = 0; i < st->db->nqueued; i++)
+			if (st->db->queued[i].st == st)
+				st->db->queued[i].st = NULL;
+		ipp_stmt_clear(st);
+	} else if (st->db->kind == IPP_DB_PG) {
 		ipp_stmt_clear(st);
 		if (st->prepared && st->db->pg != NULL &&
 		    !st->db->closing &&
@@ -966,6 +979,148 @@ pg_pipeline(struct ipp_stmt *st, int guard, PGresult **resp)
 	return IPP_ESTORE;
 }
 
+/* Queues a write of the batch (see ipp_db_batch_begin). */
+static int
+pg_batch_send(struct ipp_stmt *st)
+{
+	struct ipp_db *db = st->db;
+	struct batched *grown;
+	int prep = !st->prepared;
+
+	if (!st->is_write) {
+		free(db->msg);
+		db->msg = strdup("a read in a batch of writes");
+		db->errkind = IPP_DB_EOTHER;
+		return IPP_ESTORE;
+	}
+	if (db->nqueued == db->capqueued) {
+		db->capqueued = db->capqueued ? 2 * db->capqueued : 16;
+		if ((grown = realloc(db->queued, db->capqueued *
+		    sizeof(*grown))) == NULL) {
+			free(db->msg);
+			db->msg = strdup("out of memory");
+			db->errkind = IPP_DB_EOTHER;
+			return IPP_ESTORE;
+		}
+		db->queued = grown;
+	}
+	if ((prep && !db->pq->sendPrepare(db->pg, st->name, st->text,
+	    st->nsent, st->types)) ||
+	    !db->pq->sendQueryPrepared(db->pg, st->name, st->nsent,
+	    st->values, NULL, NULL, 0)) {
+		pg_note(db, NULL);
+		return IPP_ESTORE;
+	}
+	/* Prepared unless its Parse fails, which batch_end sees. */
+	st->prepared = 1;
+	db->queued[db->nqueued].st = st;
+	db->queued[db->nqueued++].prep = prep;
+	db->changes = 0;
+	return IPP_OK;
+}
+
+int
+ipp_db_batch_begin(struct ipp_db *db, char **errp)
+{
+	if (db->kind == IPP_DB_SQLITE)
+		return ipp_db_exec(db, "SAVEPOINT ipp_batch", errp);
+	if (db->batch || db->pq->transactionStatus(db->pg) != PQTRANS_INTRANS)
+		return ipp_error(errp, IPP_ESTORE, "a batch of writes needs "
+		    "a transaction of its own");
+	if (!db->pq->enterPipelineMode(db->pg) ||
+	    !db->pq->sendQueryParams(db->pg, "SAVEPOINT ipp_batch", 0, NULL,
+	    NULL, NULL, NULL, 0)) {
+		pg_note(db, NULL);
+		db->pq->exitPipelineMode(db->pg);
+		return ipp_error(errp, IPP_ESTORE, "%s", db->msg);
+	}
+	db->batch = 1;
+	db->nqueued = 0;
+	return IPP_OK;
+}
+
+int
+ipp_db_batch_end(struct ipp_db *db, int rc)
+{
+	const struct ipp_pq *pq = db->pq;
+	PGresult *r;
+	ExecStatusType status;
+	size_t k = 0;
+	int failed = 0, nulls, first = 0, parsed = 0;
+	char *msg;
+	enum ipp_db_errkind kind;
+
+	if (db->kind == IPP_DB_SQLITE) {
+		if (rc == IPP_OK &&
+		    ipp_db_exec(db, "RELEASE ipp_batch", NULL) == IPP_OK)
+			return IPP_OK;
+		/* The failure's code and text stay SQLite's last. */
+		sqlite3_exec(db->lite, "ROLLBACK TO ipp_batch;"
+		    " RELEASE ipp_batch", NULL, NULL, NULL);
+		return rc != IPP_OK ? rc : IPP_ESTORE;
+	}
+	if (!db->batch)
+		return IPP_ESTORE;
+	if (!pq->sendQueryParams(db->pg, "RELEASE SAVEPOINT ipp_batch", 0,
+	    NULL, NULL, NULL, NULL, 0) || !pq->pipelineSync(db->pg)) {
+		pg_note(db, NULL);
+		failed = 1;
+	}
+	/*
+	 * The results in order: SAVEPOINT, per statement its Parse (when
+	 * sent) and its run, RELEASE, then the sync; each followed by NULL.
+	 * NULL twice in a row is a connection gone.
+	 */
+	for (nulls = 0; nulls < 2; ) {
+		if ((r = pq->getResult(db->pg)) == NULL) {
+			nulls++;
+			continue;
+		}
+		nulls = 0;
+		status = pq->resultStatus(r);
+		if (status == PGRES_PIPELINE_SYNC) {
+			pq->clear(r);
+			break;
+		}
+		if (!first) {
+			first = 1;	/* SAVEPOINT's */
+		} else if (k < db->nqueued) {
+			if (db->queued[k].prep && !parsed) {
+				/* Skipped or failed: not prepared after all. */
+				if (status != PGRES_COMMAND_OK &&
+				    db->queued[k].st != NULL)
+					db->queued[k].st->prepared = 0;
+				parsed = 1;
+			} else {
+				k++;	/* the statement's run */
+				parsed = 0;
+			}
+		}
+		if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK &&
+		    status != PGRES_PIPELINE_ABORTED && !failed) {
+			pg_note(db, r);
+			failed = 1;
+		}
+		pq->clear(r);
+	}
+	pq->exitPipelineMode(db->pg);
+	db->batch = 0;
+	db->nqueued = 0;
+	if (!failed && rc == IPP_OK)
+		return IPP_OK;
+	/* Back to before the batch, keeping the failure. */
+	msg = db->msg;
+	kind = db->errkind;
+	db->msg = NULL;
+	if (pq->transactionStatus(db->pg) != PQTRANS_IDLE)
+		pg_simple(db, "ROLLBACK TO SAVEPOINT ipp_batch;"
+		    " RELEASE SAVEPOINT ipp_batch");
+	free(db->msg);
+	db->msg = msg;
+	db->errkind = kind;
+	return IPP_ESTORE;
+}
+
 /* Runs a PostgreSQL statement: its rows, or its count of changes. */
 static int
 pg_run(struct ipp_stmt *st)
@@ -979,6 +1134,8 @@ pg_run(struct ipp_stmt *st)
 
 	for (i = st->nparams; i < st->nsent; i++)
 		st->values[i] = st->values[st->alias[i - st->nparams]];
+	if (db->batch)
+		return pg_batch_send(st);
 	in_tx = pq->transactionStatus(db->pg) == PQTRANS_INTRANS;
 	for (tries = 0; ; tries++) {
 		/*

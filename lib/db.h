@@ -151,6 +151,20 @@ int ipp_db_lock(struct ipp_db *db, int64_t key, char **errp);
 /* The same lock taken shared, waiting up to the lock timeout. */
 int ipp_db_lock_shared(struct ipp_db *db, int64_t key, char **errp);
 
+/*
+ * A batch of writes inside the caller's write transaction, whole or
+ * absent, in one round trip: on PostgreSQL the writes stepped between
+ * begin and end are sent at once (a pipeline) under a savepoint, each
+ * step answering IPP_STMT_DONE at once, and their answers read at the
+ * end; on SQLite they run as they come, under a savepoint.  No reads in
+ * between.  ipp_db_batch_end(db, rc) answers IPP_OK, or, when rc (the
+ * caller's own outcome) or a write failed, IPP_ESTORE (or rc), the batch
+ * undone whole and the transaction carrying on; ipp_db_errmsg and
+ * ipp_db_errkind tell the write's failure.
+ */
+int ipp_db_batch_begin(struct ipp_db *db, char **errp);
+int ipp_db_batch_end(struct ipp_db *db, int rc);
+
 /* Rows changed by the last statement; the id the last INSERT added. */
 int ipp_db_changes(struct ipp_db *db);
 int64_t ipp_db_last_id(struct ipp_db *db);

@@ -705,6 +705,24 @@ ipp_store_run_id(struct ipp_store *s, const char *sql, int64_t *id,
 }
 
 int
+ipp_store_batch_begin(struct ipp_store *s, char **errp)
+{
+	int rc;
+
+	if ((rc = rolled_back(s, errp)) != IPP_OK)
+		return rc;
+	if (ipp_db_batch_begin(s->db, NULL) != IPP_OK)
+		return ipp_store_fail(s, errp, "cannot start a batch");
+	return IPP_OK;
+}
+
+int
+ipp_store_batch_end(struct ipp_store *s, int rc)
+{
+	return ipp_db_batch_end(s->db, rc);
+}
+
+int
 ipp_store_write_rows(struct ipp_store *s, struct ipp_stmt *st,
     struct ipp_tsv_writer *w, long *count, char **errp)
 {

@@ -244,6 +244,64 @@ test_unique_carries_on(void **state)
 	ipp_stmt_finalize(count);
 }
 
+/*
+ * A batch of writes: whole when every write succeeds, undone whole when
+ * one fails (its kind told), the transaction carrying on either way.
+ */
+static void
+test_batch(void **state)
+{
+	struct fx *fx = *state;
+	struct ipp_stmt *ins, *count;
+	char *err = NULL;
+	char name[8];
+	int i;
+
+	NEED(state);
+	insert(fx->db, "a", 1, NULL);
+	must(ipp_db_begin_write(fx->db, &err), &err);
+	ins = prepare(fx->db, "INSERT INTO t (name, n) VALUES (?, ?)");
+	must(ipp_db_batch_begin(fx->db, &err), &err);
+	for (i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "b%d", i);
+		ipp_stmt_bind_text(ins, 1, name);
+		ipp_stmt_bind_int(ins, 2, 10);
+		assert_int_equal(ipp_stmt_step(ins), IPP_STMT_DONE);
+		ipp_stmt_reset(ins);
+	}
+	assert_int_equal(ipp_db_batch_end(fx->db, IPP_OK), IPP_OK);
+	/* The second batch clashes on its third write: none of it stays. */
+	must(ipp_db_batch_begin(fx->db, &err), &err);
+	for (i = 0; i < 5; i++) {
+		snprintf(name, sizeof(name), i == 2 ? "a" : "c%d", i);
+		ipp_stmt_bind_text(ins, 1, name);
+		ipp_stmt_bind_int(ins, 2, 100);
+		/* PostgreSQL answers at the end, SQLite at once. */
+		if (ipp_stmt_step(ins) != IPP_STMT_DONE) {
+			assert_int_equal(ipp_db_kind(fx->db), IPP_DB_SQLITE);
+			assert_int_equal(ipp_db_errkind(fx->db), IPP_DB_EUNIQUE);
+			ipp_stmt_reset(ins);
+			break;
+		}
+		ipp_stmt_reset(ins);
+	}
+	assert_int_equal(ipp_db_batch_end(fx->db, i < 5 ? IPP_ESTORE :
+	    IPP_OK), IPP_ESTORE);
+	if (ipp_db_kind(fx->db) == IPP_DB_PG)
+		assert_int_equal(ipp_db_errkind(fx->db), IPP_DB_EUNIQUE);
+	/* The transaction carries on. */
+	ipp_stmt_bind_static(ins, 1, "d");
+	ipp_stmt_bind_int(ins, 2, 1000);
+	assert_int_equal(ipp_stmt_step(ins), IPP_STMT_DONE);
+	ipp_stmt_finalize(ins);
+	must(ipp_db_commit(fx->db, &err), &err);
+	count = prepare(fx->db, "SELECT count(*), sum(n) FROM t");
+	assert_int_equal(ipp_stmt_step(count), IPP_STMT_ROW);
+	assert_int_equal(ipp_stmt_int(count, 0), 42);
+	assert_int_equal(ipp_stmt_int(count, 1), 1401);
+	ipp_stmt_finalize(count);
+}
+
 /* Rollback undoes; a CHECK-like failure is a constraint. */
 static void
 test_rollback(void **state)
@@ -441,6 +499,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_unique_carries_on,
 		    setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_batch, setup_sqlite,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_rollback, setup_sqlite,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_read, setup_sqlite,
@@ -457,6 +517,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_unique_carries_on,
 		    setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_batch, setup_pg,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_rollback, setup_pg,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_read, setup_pg, teardown),
