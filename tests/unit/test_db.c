@@ -254,7 +254,7 @@ test_batch(void **state)
 	struct fx *fx = *state;
 	struct ipp_stmt *ins, *count;
 	char *err = NULL;
-	char name[8];
+	char name[16];
 	int i;
 
 	NEED(state);
