@@ -161,12 +161,18 @@ check_ramp(struct ipp_store *s, const struct ipp_auth *who, size_t nurls,
 	long decided;
 	int rc;
 
-	if ((rc = ipp_settings_int(s, "ramp_max_urls", &max, errp)) ||
-	    (rc = ipp_settings_int(s, "ramp_min_decided", &min_decided, errp)) ||
+	/* Each setting read only when needed: on PostgreSQL a round trip
+	 * each, and an import checks every complaint. */
+	if (force)
+		return IPP_OK;
+	if ((rc = ipp_settings_int(s, "ramp_max_urls", &max, errp)))
+		return rc;
+	if ((long long)nurls <= max)
+		return IPP_OK;
+	if ((rc = ipp_settings_int(s, "ramp_min_decided", &min_decided,
+	    errp)) ||
 	    (rc = ipp_settings_int(s, "ramp_min_success_pct", &min_pct, errp)))
 		return rc;
-	if ((long long)nurls <= max || force)
-		return IPP_OK;
 	if ((rc = ipp_complaint_record(s, who->account_id, &r, errp)))
 		return rc;
 	decided = r.removed + r.unsuccessful;
@@ -486,7 +492,7 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 	static const char complaint_sql[] = "INSERT INTO complaints"
 	    " (account_id, platform, region, ipr_id, target, reason, priority,"
 	    " supplement, due_at, created_at, good_faith) VALUES (?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, ?, ?)";
+	    " ?, ?, ?, ?, ?, ?, ?) RETURNING complaint_id";
 	static const char evidence_sql[] = "INSERT INTO complaint_evidence"
 	    " (complaint_id, sha256, name) VALUES (?, ?, ?)"
 	    " ON CONFLICT (complaint_id, sha256) DO NOTHING";
@@ -496,14 +502,37 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 	int rc;
 
 	*clashes = 0;
-	if ((rc = ipp_store_run(s, complaint_sql, "cannot file the complaint",
-	    errp, "ittitttttti", who->account_id, q->platform, q->region,
-	    c->ipr.ipr_id, q->target, c->reason.code, c->reason.priority,
-	    q->supplement, c->due, c->now, (int64_t)c->good_faith)) != IPP_OK)
+	if ((rc = ipp_store_run_id(s, complaint_sql, id,
+	    "cannot file the complaint", errp, "ittitttttti", who->account_id,
+	    q->platform, q->region, c->ipr.ipr_id, q->target, c->reason.code,
+	    c->reason.priority, q->supplement, c->due, c->now,
+	    (int64_t)c->good_faith)) != IPP_OK)
 		return rc;
-	*id = ipp_store_last_id(s);
 	for (i = 0; i < n; i++)
 		items[i].clash = 0;
+	/*
+	 * Every URL and the moves in one batch: on PostgreSQL one round
+	 * trip, not one a statement.  A clash (C5), or any failure, takes
+	 * the batch back whole, and the URLs go again below, a statement
+	 * at a time, a clashing one row by row.
+	 */
+	if ((rc = ipp_store_batch_begin(s, errp)) != IPP_OK)
+		return rc;
+	for (i = 0; rc == IPP_OK && n - i >= URL_ROWS; i += URL_ROWS)
+		rc = insert_urls(s, *id, who->account_id, c->now, items + i,
+		    NULL);
+	for (; rc == IPP_OK && i < n; i++)
+		rc = ipp_store_run(s, url_sql, "cannot file a URL", NULL,
+		    "iitttt", *id, who->account_id, items[i].input,
+		    items[i].url->canonical, items[i].url->id, c->now);
+	if (rc == IPP_OK)
+		rc = ipp_move_filed_complaint(s, *id, who->account_id, c->now,
+		    NULL);
+	if ((rc = ipp_store_batch_end(s, rc)) == IPP_OK)
+		goto evidence;
+	if (rc != IPP_ESTORE)
+		return ipp_error(errp, rc, rc == IPP_ESYS ? "out of memory" :
+		    "cannot file a URL");
 	for (i = 0; i < n; ) {
 		end = n;
 		if (n - i >= URL_ROWS) {
@@ -546,6 +575,7 @@ ipp_complaint_insert(struct ipp_store *s, const struct ipp_auth *who,
 	if ((rc = ipp_move_filed_complaint(s, *id, who->account_id, c->now,
 	    errp)) != IPP_OK)
 		return rc;
+evidence:
 	for (i = 0; i < q->nevidence; i++)
 		if ((rc = ipp_doc_record(s, &c->evidence[i], c->now, errp)) ||
 		    (rc = ipp_store_run(s, evidence_sql, "cannot attach evidence",

@@ -30,9 +30,16 @@ struct ipp_db {
 	const struct ipp_pq *pq;	/* PostgreSQL: libpq's functions */
 	char		*msg;		/* PostgreSQL: last failure's text */
 	enum ipp_db_errkind errkind;	/* PostgreSQL: last failure's kind */
+	int		 retry;		/* PostgreSQL: it was 40001 or 40P01 */
 	int		 changes;	/* PostgreSQL: rows the last one changed */
 	unsigned	 nstmts;	/* PostgreSQL: statements named so far */
 	int		 closing;	/* PostgreSQL: no DEALLOCATE any more */
+	int		 batch;		/* between batch_begin and batch_end */
+	struct batched {
+		struct ipp_stmt	*st;	/* NULL once finalized */
+		int		 prep;	/* its Parse went too */
+	}		*queued;	/* PostgreSQL: the batch's statements */
+	size_t		 nqueued, capqueued;
 };
 
 struct ipp_stmt {
@@ -46,6 +53,9 @@ struct ipp_stmt {
 	const char	**values;	/* nsent values, NULL is NULL */
 	char		**owned;	/* copies that values point into */
 	char		(*num)[24];	/* integers, as text */
+	char		*text;		/* the SQL with $n placeholders */
+	Oid		*types;		/* of the nsent parameters, 0: inferred */
+	int		 prepared;	/* on the server, under name */
 	int		 is_write;	/* INSERT, UPDATE or DELETE */
 	int		 executed;	/* run since the last reset */
 	PGresult	*res;		/* its rows, or NULL */
@@ -154,6 +164,8 @@ pg_note(struct ipp_db *db, const PGresult *res)
 	    db->msg[n - 1] == '\n')
 		db->msg[n - 1] = '\0';
 	db->errkind = IPP_DB_EOTHER;
+	db->retry = state != NULL && (strcmp(state, "40001") == 0 ||
+	    strcmp(state, "40P01") == 0);
 	if (state == NULL)
 		return;
 	if (strcmp(state, "23505") == 0)
@@ -185,6 +197,24 @@ pg_simple(struct ipp_db *db, const char *sql)
 		pg_note(db, res);
 		rc = IPP_ESTORE;
 	}
+	db->pq->clear(res);
+	return rc;
+}
+
+/* The first column of sql's first row as text ("" for none or NULL). */
+static int
+pg_value(struct ipp_db *db, const char *sql, char *out, size_t size)
+{
+	PGresult *res = db->pq->exec(db->pg, sql);
+	int rc = IPP_OK;
+
+	out[0] = '\0';
+	if (db->pq->resultStatus(res) != PGRES_TUPLES_OK) {
+		pg_note(db, res);
+		rc = IPP_ESTORE;
+	} else if (db->pq->ntuples(res) > 0 && db->pq->nfields(res) > 0 &&
+	    !db->pq->getisnull(res, 0, 0))
+		snprintf(out, size, "%s", db->pq->getvalue(res, 0, 0));
 	db->pq->clear(res);
 	return rc;
 }
@@ -388,26 +418,28 @@ ipp_db_schema_version(struct ipp_db *db, int *version, char **errp)
 {
 	struct ipp_stmt *st;
 	const char *sql = "PRAGMA user_version";
+	char value[24];
 	int rc;
 
 	*version = 0;
 	if (db->kind == IPP_DB_PG) {
-		/* An empty database has no ipp_schema yet: version 0. */
-		if ((rc = ipp_db_prepare(db, "SELECT to_regclass('ipp_schema')"
-		    " IS NOT NULL", &st, errp)) != IPP_OK)
-			return rc;
-		rc = ipp_stmt_step(st);
-		if (rc == IPP_STMT_ROW && ipp_stmt_int(st, 0) == 0)
-			rc = 0;		/* no table */
-		else if (rc == IPP_STMT_ROW)
-			rc = 1;
-		ipp_stmt_finalize(st);
-		if (rc < 0)
+		/*
+		 * Simple queries, a round trip each (a statement prepared,
+		 * run and deallocated was three).  An empty database has
+		 * no ipp_schema yet: version 0.
+		 */
+		if ((rc = pg_value(db, "SELECT to_regclass('ipp_schema')"
+		    " IS NOT NULL", value, sizeof(value))) == IPP_OK &&
+		    strcmp(value, "t") == 0)
+			rc = pg_value(db, "SELECT max(version) FROM ipp_schema",
+			    value, sizeof(value));
+		else
+			value[0] = '\0';
+		if (rc != IPP_OK)
 			return ipp_error(errp, IPP_ESTORE, "cannot read the "
 			    "schema version: %s", ipp_db_errmsg(db));
-		if (rc == 0)
-			return IPP_OK;
-		sql = "SELECT max(version) FROM ipp_schema";
+		*version = atoi(value);
+		return IPP_OK;
 	}
 	if ((rc = ipp_db_prepare(db, sql, &st, errp)) != IPP_OK)
 		return rc;
@@ -664,21 +696,18 @@ pg_untyped(const struct ipp_db *db, const PGresult *res)
 }
 
 /*
- * Prepares the statement, letting the server infer each parameter's type
- * from its use.  A parameter used only where no type follows (`? IS
- * NULL`, a select list) is typed text and the statement prepared again:
- * as in SQLite, a parameter is then compared as what it holds.
+ * Readies the statement: its text with $n placeholders and its
+ * parameters.  The server prepares it at its first run, in that run's
+ * round trip (pg_pipeline), letting the server infer each parameter's
+ * type from its use; so a bad statement fails at its first step.
  */
 static int
 pg_prepare(struct ipp_db *db, const char *sql, struct ipp_stmt *st,
     char **errp)
 {
-	PGresult *res;
-	Oid *types = NULL;
-	char *text;
-	int rc = IPP_OK, i;
+	int i;
 
-	if ((text = pg_sql(sql, &st->nparams, &st->alias, &i)) == NULL)
+	if ((st->text = pg_sql(sql, &st->nparams, &st->alias, &i)) == NULL)
 		return ipp_error(errp, IPP_ESYS, "out of memory");
 	st->nsent = st->nparams + i;
 	snprintf(st->name, sizeof(st->name), "ipp_%u", ++db->nstmts);
@@ -690,33 +719,12 @@ pg_prepare(struct ipp_db *db, const char *sql, struct ipp_stmt *st,
 	    sizeof(*st->owned))) == NULL ||
 	    (st->num = calloc((size_t)st->nparams + 1,
 	    sizeof(*st->num))) == NULL ||
-	    (types = calloc((size_t)st->nsent, sizeof(*types))) == NULL)) {
-		free(types);
-		free(text);
+	    (st->types = calloc((size_t)st->nsent,
+	    sizeof(*st->types))) == NULL))
 		return ipp_error(errp, IPP_ESYS, "out of memory");
-	}
 	for (i = st->nparams; i < st->nsent; i++)
-		types[i] = TEXTOID;
-	for (;;) {
-		res = db->pq->prepare(db->pg, st->name, text, st->nsent,
-		    types);
-		if (db->pq->resultStatus(res) == PGRES_COMMAND_OK)
-			break;
-		i = pg_untyped(db, res);
-		if (i >= 1 && i <= st->nsent && types[i - 1] == 0) {
-			types[i - 1] = TEXTOID;
-			db->pq->clear(res);
-			continue;
-		}
-		pg_note(db, res);
-		rc = ipp_error(errp, IPP_ESTORE, "%s", db->msg);
-		st->name[0] = '\0';	/* nothing to deallocate */
-		break;
-	}
-	db->pq->clear(res);
-	free(types);
-	free(text);
-	return rc;
+		st->types[i] = TEXTOID;
+	return IPP_OK;
 }
 
 int
@@ -750,14 +758,21 @@ void
 ipp_stmt_finalize(struct ipp_stmt *st)
 {
 	char *sql;
+	size_t i;
 
 	if (st == NULL)
 		return;
 	if (st->lite != NULL)
 		sqlite3_finalize(st->lite);
-	if (st->db->kind == IPP_DB_PG) {
+	if (st->db->kind == IPP_DB_PG && st->db->batch) {
+		/* Not in a pipeline: the session's end deallocates it. */
+		for (i = 0; i < st->db->nqueued; i++)
+			if (st->db->queued[i].st == st)
+				st->db->queued[i].st = NULL;
 		ipp_stmt_clear(st);
-		if (st->name[0] != '\0' && st->db->pg != NULL &&
+	} else if (st->db->kind == IPP_DB_PG) {
+		ipp_stmt_clear(st);
+		if (st->prepared && st->db->pg != NULL &&
 		    !st->db->closing &&
 		    (sql = ipp_strdup_printf("DEALLOCATE %s", st->name)) !=
 		    NULL) {
@@ -769,6 +784,8 @@ ipp_stmt_finalize(struct ipp_stmt *st)
 		}
 	}
 	free(st->values);
+	free(st->text);
+	free(st->types);
 	free(st->alias);
 	free(st->owned);
 	free(st->num);
@@ -845,29 +862,53 @@ ipp_stmt_bind_null(struct ipp_stmt *st, int i)
 	ipp_stmt_bind_static(st, i, NULL);
 }
 
+/* Back to before the savepoint of pg_pipeline, keeping the failure. */
+static void
+pg_restore(struct ipp_db *db)
+{
+	char *msg = db->msg;
+	enum ipp_db_errkind kind = db->errkind;
+
+	if (db->pq->transactionStatus(db->pg) != PQTRANS_INERROR)
+		return;
+	db->msg = NULL;
+	pg_simple(db, "ROLLBACK TO SAVEPOINT ipp_stmt;"
+	    " RELEASE SAVEPOINT ipp_stmt");
+	free(db->msg);
+	db->msg = msg;
+	db->errkind = kind;
+}
+
 /*
- * Runs a write inside a transaction under a savepoint, in one round trip
- * (a pipeline: SAVEPOINT, the statement, RELEASE, then sync).  On a
- * failure the savepoint is rolled back, so that the transaction carries
- * on as SQLite's does.  *resp gets the statement's result.
+ * Runs the statement in one round trip, a pipeline: preparing it first
+ * when the server has not yet (so that preparing costs no round trip of
+ * its own), and, when guard, under a savepoint (SAVEPOINT, the
+ * statement, RELEASE) that a failure rolls back, so that the
+ * transaction carries on as SQLite's does.  A parameter the server
+ * could not type (used only in `? IS NULL` or a select list) is typed
+ * text and the statement prepared again: as in SQLite, it is then
+ * compared as what it holds.  *resp gets the statement's result.
  */
 static int
-pg_guarded(struct ipp_stmt *st, PGresult **resp)
+pg_pipeline(struct ipp_stmt *st, int guard, PGresult **resp)
 {
 	struct ipp_db *db = st->db;
 	const struct ipp_pq *pq = db->pq;
-	PGresult *r, *res = NULL;
+	PGresult *r, *res = NULL, *prep = NULL;
 	ExecStatusType status;
-	int n = 0, failed = 0, sent, nulls;
+	int n = 0, failed = 0, sent, nulls, untyped;
+	int prepare = !st->prepared, at_prep = guard, at_stmt = guard + prepare;
 
 	*resp = NULL;
 	sent = pq->enterPipelineMode(db->pg) &&
-	    pq->sendQueryParams(db->pg, "SAVEPOINT ipp_stmt", 0, NULL, NULL,
-	    NULL, NULL, 0) &&
+	    (!guard || pq->sendQueryParams(db->pg, "SAVEPOINT ipp_stmt", 0,
+	    NULL, NULL, NULL, NULL, 0)) &&
+	    (!prepare || pq->sendPrepare(db->pg, st->name, st->text,
+	    st->nsent, st->types)) &&
 	    pq->sendQueryPrepared(db->pg, st->name, st->nsent, st->values,
 	    NULL, NULL, 0) &&
-	    pq->sendQueryParams(db->pg, "RELEASE SAVEPOINT ipp_stmt", 0, NULL,
-	    NULL, NULL, NULL, 0) &&
+	    (!guard || pq->sendQueryParams(db->pg, "RELEASE SAVEPOINT "
+	    "ipp_stmt", 0, NULL, NULL, NULL, NULL, 0)) &&
 	    pq->pipelineSync(db->pg);
 	if (!sent) {
 		pg_note(db, NULL);
@@ -875,8 +916,8 @@ pg_guarded(struct ipp_stmt *st, PGresult **resp)
 		return IPP_ESTORE;
 	}
 	/*
-	 * Three results, each followed by NULL, then the sync's; NULL twice
-	 * in a row is a connection gone.
+	 * A result for each query, each followed by NULL, then the sync's;
+	 * NULL twice in a row is a connection gone.
 	 */
 	for (nulls = 0; nulls < 2; ) {
 		if ((r = pq->getResult(db->pg)) == NULL) {
@@ -889,8 +930,10 @@ pg_guarded(struct ipp_stmt *st, PGresult **resp)
 			pq->clear(r);
 			break;
 		}
-		if (n == 1)
+		if (n == at_stmt)
 			res = r;	/* the statement's */
+		else if (prepare && n == at_prep)
+			prep = r;
 		else {
 			if (status != PGRES_COMMAND_OK &&
 			    status != PGRES_PIPELINE_ABORTED && !failed) {
@@ -902,6 +945,23 @@ pg_guarded(struct ipp_stmt *st, PGresult **resp)
 		n++;
 	}
 	pq->exitPipelineMode(db->pg);
+	if (prep != NULL && pq->resultStatus(prep) != PGRES_COMMAND_OK) {
+		untyped = pg_untyped(db, prep);
+		pg_note(db, prep);
+		pq->clear(prep);
+		pq->clear(res);
+		if (guard)
+			pg_restore(db);
+		if (untyped < 1 || untyped > st->nsent ||
+		    st->types[untyped - 1] != 0)
+			return IPP_ESTORE;
+		st->types[untyped - 1] = TEXTOID;
+		return pg_pipeline(st, guard, resp);
+	}
+	if (prep != NULL) {
+		st->prepared = 1;
+		pq->clear(prep);
+	}
 	status = res != NULL ? pq->resultStatus(res) : PGRES_FATAL_ERROR;
 	if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
 		if (failed) {
@@ -914,18 +974,150 @@ pg_guarded(struct ipp_stmt *st, PGresult **resp)
 	if (res != NULL)
 		pg_note(db, res);
 	pq->clear(res);
-	if (pq->transactionStatus(db->pg) == PQTRANS_INERROR) {
-		/* Keeps the failure's text over the rollback's. */
-		char *msg = db->msg;
-		enum ipp_db_errkind kind = db->errkind;
+	if (guard)
+		pg_restore(db);
+	return IPP_ESTORE;
+}
 
-		db->msg = NULL;
-		pg_simple(db, "ROLLBACK TO SAVEPOINT ipp_stmt;"
-		    " RELEASE SAVEPOINT ipp_stmt");
+/* Queues a write of the batch (see ipp_db_batch_begin). */
+static int
+pg_batch_send(struct ipp_stmt *st)
+{
+	struct ipp_db *db = st->db;
+	struct batched *grown;
+	int prep = !st->prepared;
+
+	if (!st->is_write) {
 		free(db->msg);
-		db->msg = msg;
-		db->errkind = kind;
+		db->msg = strdup("a read in a batch of writes");
+		db->errkind = IPP_DB_EOTHER;
+		return IPP_ESTORE;
 	}
+	if (db->nqueued == db->capqueued) {
+		db->capqueued = db->capqueued ? 2 * db->capqueued : 16;
+		if ((grown = realloc(db->queued, db->capqueued *
+		    sizeof(*grown))) == NULL) {
+			free(db->msg);
+			db->msg = strdup("out of memory");
+			db->errkind = IPP_DB_EOTHER;
+			return IPP_ESTORE;
+		}
+		db->queued = grown;
+	}
+	if ((prep && !db->pq->sendPrepare(db->pg, st->name, st->text,
+	    st->nsent, st->types)) ||
+	    !db->pq->sendQueryPrepared(db->pg, st->name, st->nsent,
+	    st->values, NULL, NULL, 0)) {
+		pg_note(db, NULL);
+		return IPP_ESTORE;
+	}
+	/* Prepared unless its Parse fails, which batch_end sees. */
+	st->prepared = 1;
+	db->queued[db->nqueued].st = st;
+	db->queued[db->nqueued++].prep = prep;
+	db->changes = 0;
+	return IPP_OK;
+}
+
+int
+ipp_db_batch_begin(struct ipp_db *db, char **errp)
+{
+	if (db->kind == IPP_DB_SQLITE)
+		return ipp_db_exec(db, "SAVEPOINT ipp_batch", errp);
+	if (db->batch || db->pq->transactionStatus(db->pg) != PQTRANS_INTRANS)
+		return ipp_error(errp, IPP_ESTORE, "a batch of writes needs "
+		    "a transaction of its own");
+	if (!db->pq->enterPipelineMode(db->pg) ||
+	    !db->pq->sendQueryParams(db->pg, "SAVEPOINT ipp_batch", 0, NULL,
+	    NULL, NULL, NULL, 0)) {
+		pg_note(db, NULL);
+		db->pq->exitPipelineMode(db->pg);
+		return ipp_error(errp, IPP_ESTORE, "%s", db->msg);
+	}
+	db->batch = 1;
+	db->nqueued = 0;
+	return IPP_OK;
+}
+
+int
+ipp_db_batch_end(struct ipp_db *db, int rc)
+{
+	const struct ipp_pq *pq = db->pq;
+	PGresult *r;
+	ExecStatusType status;
+	size_t k = 0;
+	int failed = 0, nulls, first = 0, parsed = 0;
+	char *msg;
+	enum ipp_db_errkind kind;
+
+	if (db->kind == IPP_DB_SQLITE) {
+		if (rc == IPP_OK &&
+		    ipp_db_exec(db, "RELEASE ipp_batch", NULL) == IPP_OK)
+			return IPP_OK;
+		/* The failure's code and text stay SQLite's last. */
+		sqlite3_exec(db->lite, "ROLLBACK TO ipp_batch;"
+		    " RELEASE ipp_batch", NULL, NULL, NULL);
+		return rc != IPP_OK ? rc : IPP_ESTORE;
+	}
+	if (!db->batch)
+		return IPP_ESTORE;
+	if (!pq->sendQueryParams(db->pg, "RELEASE SAVEPOINT ipp_batch", 0,
+	    NULL, NULL, NULL, NULL, 0) || !pq->pipelineSync(db->pg)) {
+		pg_note(db, NULL);
+		failed = 1;
+	}
+	/*
+	 * The results in order: SAVEPOINT, per statement its Parse (when
+	 * sent) and its run, RELEASE, then the sync; each followed by NULL.
+	 * NULL twice in a row is a connection gone.
+	 */
+	for (nulls = 0; nulls < 2; ) {
+		if ((r = pq->getResult(db->pg)) == NULL) {
+			nulls++;
+			continue;
+		}
+		nulls = 0;
+		status = pq->resultStatus(r);
+		if (status == PGRES_PIPELINE_SYNC) {
+			pq->clear(r);
+			break;
+		}
+		if (!first) {
+			first = 1;	/* SAVEPOINT's */
+		} else if (k < db->nqueued) {
+			if (db->queued[k].prep && !parsed) {
+				/* Skipped or failed: not prepared after all. */
+				if (status != PGRES_COMMAND_OK &&
+				    db->queued[k].st != NULL)
+					db->queued[k].st->prepared = 0;
+				parsed = 1;
+			} else {
+				k++;	/* the statement's run */
+				parsed = 0;
+			}
+		}
+		if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK &&
+		    status != PGRES_PIPELINE_ABORTED && !failed) {
+			pg_note(db, r);
+			failed = 1;
+		}
+		pq->clear(r);
+	}
+	pq->exitPipelineMode(db->pg);
+	db->batch = 0;
+	db->nqueued = 0;
+	if (!failed && rc == IPP_OK)
+		return IPP_OK;
+	/* Back to before the batch, keeping the failure. */
+	msg = db->msg;
+	kind = db->errkind;
+	db->msg = NULL;
+	if (pq->transactionStatus(db->pg) != PQTRANS_IDLE)
+		pg_simple(db, "ROLLBACK TO SAVEPOINT ipp_batch;"
+		    " RELEASE SAVEPOINT ipp_batch");
+	free(db->msg);
+	db->msg = msg;
+	db->errkind = kind;
 	return IPP_ESTORE;
 }
 
@@ -942,31 +1134,42 @@ pg_run(struct ipp_stmt *st)
 
 	for (i = st->nparams; i < st->nsent; i++)
 		st->values[i] = st->values[st->alias[i - st->nparams]];
+	if (db->batch)
+		return pg_batch_send(st);
 	in_tx = pq->transactionStatus(db->pg) == PQTRANS_INTRANS;
-	if (in_tx && st->is_write) {
-		if (pg_guarded(st, &res) != IPP_OK)
-			return IPP_ESTORE;
-		status = pq->resultStatus(res);
-	} else {
-		for (tries = 0; ; tries++) {
-			res = pq->execPrepared(db->pg, st->name, st->nsent,
-			    st->values, NULL, NULL, 0);
-			status = pq->resultStatus(res);
-			if (status == PGRES_COMMAND_OK ||
-			    status == PGRES_TUPLES_OK)
+	for (tries = 0; ; tries++) {
+		/*
+		 * A write in a transaction under a savepoint (not SAVEPOINT
+		 * and its kin, which the savepoint's release would undo); a
+		 * statement not prepared yet, prepared in its round trip.
+		 */
+		if ((in_tx && st->is_write) || !st->prepared) {
+			if (pg_pipeline(st, in_tx && st->is_write, &res) ==
+			    IPP_OK)
 				break;
-			pg_note(db, res);
 			/* A conflict outside a transaction: run it again. */
-			if (!in_tx && tries < PG_RETRIES &&
-			    pg_retryable(res, pq)) {
-				pq->clear(res);
+			if (!in_tx && tries < PG_RETRIES && db->retry) {
 				nanosleep(&pause, NULL);
 				continue;
 			}
-			pq->clear(res);
 			return IPP_ESTORE;
 		}
+		res = pq->execPrepared(db->pg, st->name, st->nsent,
+		    st->values, NULL, NULL, 0);
+		status = pq->resultStatus(res);
+		if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+			break;
+		pg_note(db, res);
+		/* A conflict outside a transaction: run it again. */
+		if (!in_tx && tries < PG_RETRIES && pg_retryable(res, pq)) {
+			pq->clear(res);
+			nanosleep(&pause, NULL);
+			continue;
+		}
+		pq->clear(res);
+		return IPP_ESTORE;
 	}
+	status = pq->resultStatus(res);
 	db->changes = atoi(pq->cmdTuples(res));
 	if (status == PGRES_TUPLES_OK) {
 		st->res = res;

@@ -20,8 +20,13 @@
  *    decimal text and are parsed by ipp_stmt_int; booleans (the result of
  *    a comparison in a select list) come back as 1 and 0, as SQLite's.
  *  - Last id.  ipp_db_last_id is sqlite3_last_insert_rowid on SQLite and
- *    lastval() on PostgreSQL, whose INTEGER PRIMARY KEY columns are
- *    identity columns (see the schema's translation in store.c).
+ *    lastval() on PostgreSQL (a round trip), whose INTEGER PRIMARY KEY
+ *    columns are identity columns (see the schema's translation in
+ *    store.c); INSERT ... RETURNING the key is the same text on both and
+ *    costs nothing more (ipp_store_run_id).
+ *  - Round trips.  On PostgreSQL a statement is prepared on the server
+ *    at its first run, in that run's round trip (a pipeline), so a bad
+ *    statement fails at its first step there and at prepare on SQLite.
  *  - Upserts.  INSERT ... ON CONFLICT (cols) DO UPDATE SET c = excluded.c
  *    and DO NOTHING are the same text on both; partial unique indexes
  *    (CREATE UNIQUE INDEX ... WHERE) too.  Times are ISO 8601 text made
@@ -39,8 +44,9 @@
  *    BEGIN ISOLATION LEVEL REPEATABLE READ, one snapshot for all reads.
  *  - A failed statement inside a transaction.  SQLite carries on; a
  *    PostgreSQL transaction would be aborted, so every write inside a
- *    transaction runs under a savepoint that a failure rolls back: the
- *    caller sees the same "UNIQUE failed, carry on" as on SQLite.
+ *    transaction runs under a savepoint that a failure rolls back, in
+ *    the statement's own round trip: the caller sees the same "UNIQUE
+ *    failed, carry on" as on SQLite.
  *  - Schema version and migrations.  SQLite: PRAGMA user_version.
  *    PostgreSQL: the table ipp_schema (version), read and written in the
  *    migration's transaction, which holds the advisory lock, so two
@@ -144,6 +150,20 @@ void ipp_db_unlock(struct ipp_db *db, int64_t key);
 int ipp_db_lock(struct ipp_db *db, int64_t key, char **errp);
 /* The same lock taken shared, waiting up to the lock timeout. */
 int ipp_db_lock_shared(struct ipp_db *db, int64_t key, char **errp);
+
+/*
+ * A batch of writes inside the caller's write transaction, whole or
+ * absent, in one round trip: on PostgreSQL the writes stepped between
+ * begin and end are sent at once (a pipeline) under a savepoint, each
+ * step answering IPP_STMT_DONE at once, and their answers read at the
+ * end; on SQLite they run as they come, under a savepoint.  No reads in
+ * between.  ipp_db_batch_end(db, rc) answers IPP_OK, or, when rc (the
+ * caller's own outcome) or a write failed, IPP_ESTORE (or rc), the batch
+ * undone whole and the transaction carrying on; ipp_db_errmsg and
+ * ipp_db_errkind tell the write's failure.
+ */
+int ipp_db_batch_begin(struct ipp_db *db, char **errp);
+int ipp_db_batch_end(struct ipp_db *db, int rc);
 
 /* Rows changed by the last statement; the id the last INSERT added. */
 int ipp_db_changes(struct ipp_db *db);

@@ -40,6 +40,7 @@ static const struct {
 	{ "PQlibVersion", offsetof(struct ipp_pq, libVersion) },
 	{ "PQsendQueryParams", offsetof(struct ipp_pq, sendQueryParams) },
 	{ "PQsendQueryPrepared", offsetof(struct ipp_pq, sendQueryPrepared) },
+	{ "PQsendPrepare", offsetof(struct ipp_pq, sendPrepare) },
 	{ "PQenterPipelineMode", offsetof(struct ipp_pq, enterPipelineMode) },
 	{ "PQexitPipelineMode", offsetof(struct ipp_pq, exitPipelineMode) },
 	{ "PQpipelineSync", offsetof(struct ipp_pq, pipelineSync) },

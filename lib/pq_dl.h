@@ -46,6 +46,7 @@ struct ipp_pq {
 	IPP_PQ_FN(PQlibVersion)		libVersion;
 	IPP_PQ_FN(PQsendQueryParams)	sendQueryParams;
 	IPP_PQ_FN(PQsendQueryPrepared)	sendQueryPrepared;
+	IPP_PQ_FN(PQsendPrepare)	sendPrepare;
 	IPP_PQ_FN(PQenterPipelineMode)	enterPipelineMode;
 	IPP_PQ_FN(PQexitPipelineMode)	exitPipelineMode;
 	IPP_PQ_FN(PQpipelineSync)	pipelineSync;

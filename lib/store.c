@@ -236,13 +236,16 @@ read_version(struct ipp_store *s, int *version, char **errp)
 	return ipp_db_schema_version(s->db, version, errp);
 }
 
-/* Applies missing migrations; concurrent openers serialise on the lock. */
+/*
+ * Applies missing migrations; concurrent openers serialise on the lock.
+ * known: s->version was read just now, outside a transaction.
+ */
 static int
-bring_up_to_date(struct ipp_store *s, char **errp)
+bring_up_to_date(struct ipp_store *s, int known, char **errp)
 {
 	int rc, latest = ipp_schema_latest();
 
-	if ((rc = read_version(s, &s->version, errp)) != IPP_OK)
+	if (!known && (rc = read_version(s, &s->version, errp)) != IPP_OK)
 		return rc;
 	if (s->version == latest)
 		return IPP_OK;
@@ -303,7 +306,9 @@ open_pg(struct ipp_store *s, const char *name, int flags, char **errp)
 		return ipp_error(errp, IPP_ESTORE, "no store in the database "
 		    "'%s': create one with 'ipp-register init', or name "
 		    "another with -d or IPP_DB", name);
-	return bring_up_to_date(s, errp);
+	/* Read once: each read is a round trip or two. */
+	s->version = version;
+	return bring_up_to_date(s, 1, errp);
 }
 
 int
@@ -355,7 +360,7 @@ ipp_store_open(struct ipp_store **sp, const char *path, int flags,
 	}
 	if ((!exists && (rc = create_file(s, errp)) != IPP_OK) ||
 	    (rc = ipp_db_open_sqlite(&s->db, path, !exists, errp)) != IPP_OK ||
-	    (rc = bring_up_to_date(s, errp)) != IPP_OK) {
+	    (rc = bring_up_to_date(s, 0, errp)) != IPP_OK) {
 		ipp_store_close(s);
 		return rc;
 	}
@@ -674,6 +679,52 @@ ipp_store_run(struct ipp_store *s, const char *sql, const char *what,
 	if (rc != IPP_STMT_DONE)
 		return ipp_store_fail(s, errp, what);
 	return IPP_OK;
+}
+
+int
+ipp_store_run_id(struct ipp_store *s, const char *sql, int64_t *id,
+    const char *what, char **errp, const char *types, ...)
+{
+	struct ipp_stmt *st;
+	va_list ap;
+	int rc;
+
+	*id = 0;
+	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
+		return rc;
+	if ((size_t)ipp_stmt_params(st) != strlen(types))
+		return ipp_error(errp, IPP_ESTORE, "%s: %d parameters, %zu "
+		    "arguments", what, ipp_stmt_params(st), strlen(types));
+	va_start(ap, types);
+	bind_args(st, types, ap);
+	va_end(ap);
+	if ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
+		*id = ipp_stmt_int(st, 0);
+		/* SQLite writes the row as RETURNING's statement ends. */
+		rc = ipp_stmt_step(st);
+	}
+	ipp_stmt_reset(st);
+	if (rc != IPP_STMT_DONE || *id == 0)
+		return ipp_store_fail(s, errp, what);
+	return IPP_OK;
+}
+
+int
+ipp_store_batch_begin(struct ipp_store *s, char **errp)
+{
+	int rc;
+
+	if ((rc = rolled_back(s, errp)) != IPP_OK)
+		return rc;
+	if (ipp_db_batch_begin(s->db, NULL) != IPP_OK)
+		return ipp_store_fail(s, errp, "cannot start a batch");
+	return IPP_OK;
+}
+
+int
+ipp_store_batch_end(struct ipp_store *s, int rc)
+{
+	return ipp_db_batch_end(s->db, rc);
 }
 
 int

@@ -139,6 +139,23 @@ int ipp_store_stmt(struct ipp_store *s, const char *sql,
  */
 int ipp_store_run(struct ipp_store *s, const char *sql, const char *what,
     char **errp, const char *types, ...);
+/*
+ * The same for an INSERT ... RETURNING its key (one row, one column):
+ * *id gets the key, in the statement's own round trip, where
+ * ipp_store_last_id costs PostgreSQL another (lastval()).
+ */
+int ipp_store_run_id(struct ipp_store *s, const char *sql, int64_t *id,
+    const char *what, char **errp, const char *types, ...);
+/*
+ * A batch of writes inside the transaction, whole or absent, sent at
+ * once (see ipp_db_batch_begin): between begin and end every write's
+ * step answers done, and end answers IPP_OK or the failure (rc, the
+ * caller's own, or the store's, without a message: the batch is undone
+ * and the caller may go again statement by statement to learn which
+ * row failed and why).
+ */
+int ipp_store_batch_begin(struct ipp_store *s, char **errp);
+int ipp_store_batch_end(struct ipp_store *s, int rc);
 
 struct ipp_tsv_writer;
 

@@ -10,7 +10,8 @@
 # is $tmp/setup/ipp.db.  verified_owner makes the store's case handler
 # and an owner account, identity approved, signed in as the users
 # "handler" and "owner" (see `as`); it sets $HANDLER, $OWNER, $PW and
-# $OWNER_ID.  save_store and reset_store let each timed run start from
+# $OWNER_ID, reading the verification code from $OUTBOX (default the
+# SQLite store's, $tmp/setup/outbox).  save_store and reset_store let each timed run start from
 # the store as it was set up.  $runs (RUNS, default 3) is for `best`.
 
 runs=${RUNS:-3}
@@ -76,7 +77,8 @@ verified_owner() {
 	printf '%s\n' "$PW" | ipp-register new --email "$OWNER" \
 	    --base hong-kong --identity enterprise --category right-holder \
 	    --agree --password-stdin >/dev/null
-	_vo_code=$(tr -d '\r' <"$(ls -t "$tmp"/setup/outbox/new/* | head -1)" |
+	_vo_code=$(tr -d '\r' <"$(ls -t "${OUTBOX:-$tmp/setup/outbox}"/new/* |
+	    head -1)" |
 	    sed -n 's/^Verification code: \([0-9]\{6\}\)$/\1/p')
 	ipp-register verify --email "$OWNER" "$_vo_code"
 	printf '%s\n' "$PW" | as owner ipp-register login --email "$OWNER" \
@@ -112,4 +114,27 @@ best() {
 		    printf "%.3f\n", b }')
 	done
 	echo "$_b_best"
+}
+
+# outcomes CONDITION, counters CONDITION: the two statements of
+# lib/score.c (OUTCOMES_*, COUNTERS_*) with their parameters inlined,
+# $since (the window's start) and $at (the time), and CONDITION (such as
+# "AND u.account_id = 7", or empty for every account) added to WHERE:
+# the bare SQL of ipp-score show, for the sqlite3 shell or psql.
+outcomes() {
+	printf "SELECT u.account_id, c.platform, c.reason, u.state,
+	    u.final_at >= '%s', count(*) FROM complaint_urls u
+	    JOIN complaints c ON c.complaint_id = u.complaint_id
+	    WHERE u.final_at IS NOT NULL AND u.final_at <= '%s' %s
+	    GROUP BY u.account_id, c.platform, c.reason, u.state, 5
+	    ORDER BY u.account_id;\n" "$since" "$at" "$1"
+}
+counters() {
+	printf "SELECT u.account_id, c.platform, c.reason,
+	    u.state = 'restored' AND u.final_at <= '%s',
+	    u.countered_at >= '%s', count(*) FROM complaint_urls u
+	    JOIN complaints c ON c.complaint_id = u.complaint_id
+	    WHERE u.countered_at IS NOT NULL AND u.countered_at <= '%s' %s
+	    GROUP BY u.account_id, c.platform, c.reason, 4, 5
+	    ORDER BY u.account_id;\n" "$at" "$since" "$at" "$1"
 }

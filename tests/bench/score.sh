@@ -88,26 +88,9 @@ t1=$(now)
 echo "score: generated in $(awk -v a="$t0" -v z="$t1" 'BEGIN { printf "%.0f", z - a }') s;" \
     "$(du -h "$IPP_DB" | cut -f 1) on disk"
 
-# The two statements of lib/score.c (OUTCOMES_*, COUNTERS_*), the
-# parameters inlined: the window's start, the time, the account.
+# The two statements of lib/score.c, as lib.sh's outcomes and counters
+# print them: the window's start, the time, the account inlined.
 since=$(date -u -d "$at - 90 days" +%Y-%m-%dT%H:%M:%SZ)
-outcomes() {
-	printf "SELECT u.account_id, c.platform, c.reason, u.state,
-	    u.final_at >= '%s', count(*) FROM complaint_urls u
-	    JOIN complaints c ON c.complaint_id = u.complaint_id
-	    WHERE u.final_at IS NOT NULL AND u.final_at <= '%s' %s
-	    GROUP BY u.account_id, c.platform, c.reason, u.state, 5
-	    ORDER BY u.account_id;\n" "$since" "$at" "$1"
-}
-counters() {
-	printf "SELECT u.account_id, c.platform, c.reason,
-	    u.state = 'restored' AND u.final_at <= '%s',
-	    u.countered_at >= '%s', count(*) FROM complaint_urls u
-	    JOIN complaints c ON c.complaint_id = u.complaint_id
-	    WHERE u.countered_at IS NOT NULL AND u.countered_at <= '%s' %s
-	    GROUP BY u.account_id, c.platform, c.reason, 4, 5
-	    ORDER BY u.account_id;\n" "$at" "$since" "$at" "$1"
-}
 cli() {
 	{ outcomes "$1"; counters "$1"; } | sqlite3 "$IPP_DB" >/dev/null
 }
