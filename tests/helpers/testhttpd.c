@@ -21,7 +21,7 @@
  *	/stats/reset		zeroes them
  *	anything else		404
  *
- * /stats: requests (answered), conns_peak (connections at once),
+ * /stats: requests (received), conns_peak (connections at once),
  * inflight_peak (requests being answered at once), big_sent (bytes of
  * the last /big body written before it ended), big_done (/big answers
  * ended), and "host NAME PEAK" for the peak per Host header.
@@ -180,6 +180,11 @@ request_begins(const char *host)
 	struct host_stat *h;
 
 	pthread_mutex_lock(&mu);
+	/*
+	 * Counted here, before the answer: counted after it, a client
+	 * could read /stats before the server thread got to it.
+	 */
+	st.requests++;
 	if (++st.inflight > st.inflight_peak)
 		st.inflight_peak = st.inflight;
 	if ((h = host_stat(host)) != NULL && ++h->inflight > h->peak)
@@ -194,7 +199,6 @@ request_ends(const char *host)
 
 	pthread_mutex_lock(&mu);
 	st.inflight--;
-	st.requests++;
 	if ((h = host_stat(host)) != NULL)
 		h->inflight--;
 	pthread_mutex_unlock(&mu);
