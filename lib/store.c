@@ -645,17 +645,26 @@ ipp_store_column_dup(struct ipp_stmt *st, int i)
 	return t != NULL ? strdup(t) : NULL;
 }
 
-static void
-bind_args(struct ipp_stmt *st, const char *types, va_list ap)
+/* sql prepared (cached) with its arguments bound, as types says. */
+static int
+bound(struct ipp_store *s, const char *sql, const char *what, char **errp,
+    struct ipp_stmt **stp, const char *types, va_list ap)
 {
-	int i;
+	int i, rc;
 
+	if ((rc = ipp_store_stmt(s, sql, stp, errp)) != IPP_OK)
+		return rc;
+	if ((size_t)ipp_stmt_params(*stp) != strlen(types))
+		return ipp_error(errp, IPP_ESTORE, "%s: %d parameters, %zu "
+		    "arguments", what, ipp_stmt_params(*stp), strlen(types));
 	for (i = 0; types[i] != '\0'; i++) {
 		if (types[i] == 'i')
-			ipp_stmt_bind_int(st, i + 1, va_arg(ap, int64_t));
+			ipp_stmt_bind_int(*stp, i + 1, va_arg(ap, int64_t));
 		else	/* Static: the statement runs and resets before we return. */
-			ipp_stmt_bind_static(st, i + 1, va_arg(ap, const char *));
+			ipp_stmt_bind_static(*stp, i + 1,
+			    va_arg(ap, const char *));
 	}
+	return IPP_OK;
 }
 
 int
@@ -666,14 +675,11 @@ ipp_store_run(struct ipp_store *s, const char *sql, const char *what,
 	va_list ap;
 	int rc;
 
-	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
-		return rc;
-	if ((size_t)ipp_stmt_params(st) != strlen(types))
-		return ipp_error(errp, IPP_ESTORE, "%s: %d parameters, %zu "
-		    "arguments", what, ipp_stmt_params(st), strlen(types));
 	va_start(ap, types);
-	bind_args(st, types, ap);
+	rc = bound(s, sql, what, errp, &st, types, ap);
 	va_end(ap);
+	if (rc != IPP_OK)
+		return rc;
 	rc = ipp_stmt_step(st);
 	ipp_stmt_reset(st);
 	if (rc != IPP_STMT_DONE)
@@ -690,14 +696,11 @@ ipp_store_run_id(struct ipp_store *s, const char *sql, int64_t *id,
 	int rc;
 
 	*id = 0;
-	if ((rc = ipp_store_stmt(s, sql, &st, errp)) != IPP_OK)
-		return rc;
-	if ((size_t)ipp_stmt_params(st) != strlen(types))
-		return ipp_error(errp, IPP_ESTORE, "%s: %d parameters, %zu "
-		    "arguments", what, ipp_stmt_params(st), strlen(types));
 	va_start(ap, types);
-	bind_args(st, types, ap);
+	rc = bound(s, sql, what, errp, &st, types, ap);
 	va_end(ap);
+	if (rc != IPP_OK)
+		return rc;
 	if ((rc = ipp_stmt_step(st)) == IPP_STMT_ROW) {
 		*id = ipp_stmt_int(st, 0);
 		/* SQLite writes the row as RETURNING's statement ends. */
