@@ -278,12 +278,17 @@ op_tick_run() {
 	IPP_NOW=2026-02-20T00:00:00Z exec ipp-counter tick
 }
 op_tick_state() {
+	tick_state 10000
+}
+# tick_state N: whole when the N pending-counter URLs are all removed,
+# absent when none is.
+tick_state() {
 	_st=$(sql "SELECT (SELECT count(*) FROM complaint_urls WHERE state =
 	    'removed') || ' ' || (SELECT count(*) FROM complaint_urls WHERE
 	    state = 'pending-counter')")
 	case $_st in
-	"10000 0") echo whole ;;
-	"0 10000") echo absent ;;
+	"$1 0") echo whole ;;
+	"0 $1") echo absent ;;
 	*) echo "removed, pending-counter: $_st" ;;
 	esac
 }

@@ -73,17 +73,10 @@ op_oomtick_prep() {
 	accepted_urls 3 900000
 }
 op_oomtick_run() {
-	IPP_NOW=2026-02-20T00:00:00Z exec ipp-counter tick
+	op_tick_run
 }
 op_oomtick_state() {
-	_st=$(sql "SELECT (SELECT count(*) FROM complaint_urls WHERE state =
-	    'removed') || ' ' || (SELECT count(*) FROM complaint_urls WHERE
-	    state = 'pending-counter')")
-	case $_st in
-	"3 0") echo whole ;;
-	"0 3") echo absent ;;
-	*) echo "removed, pending-counter: $_st" ;;
-	esac
+	tick_state 3
 }
 
 for op in oomnew oomimport oomtick; do
