@@ -315,17 +315,21 @@ check_live(struct bulk *b, struct group *g, struct ipp_probe_row **rows,
 }
 
 /*
- * Why a waiting URL cannot be filed now (C6), malloc'd, or NULL.  An
- * open complaint of the account with the same listing (C5) is met by
- * the INSERT itself: the partial unique index complaint_urls_open
- * refuses it, and insert_spooled names the complaint.  Looking each
- * URL up first cost an index search and a statement a URL.
+ * Why a waiting URL cannot be filed now (C5, C6), malloc'd, or NULL.
+ * earlier: the account's committed open complaint with the listing, from
+ * one lookup of the group's URLs; one filed by an earlier group of this
+ * import, or by another process since, is met at insert time by the
+ * partial unique index complaint_urls_open.
  */
 static int
-late_refusal(const struct ipp_probe_row *live, char **why, char **errp)
+late_refusal(int64_t earlier, const struct ipp_probe_row *live, char **why,
+    char **errp)
 {
 	*why = NULL;
-	if (live != NULL && live->check.verdict == IPP_HTTP_GONE)
+	if (earlier != 0)
+		*why = ipp_strdup_printf("already in open complaint %lld "
+		    "(rule C5)", (long long)earlier);
+	else if (live != NULL && live->check.verdict == IPP_HTTP_GONE)
 		*why = ipp_strdup_printf("no longer active (rule C6)%s%s",
 		    live->check.note[0] ? ": " : "", live->check.note);
 	else if (live != NULL && live->check.verdict != IPP_HTTP_LIVE)
@@ -620,22 +624,41 @@ flush(struct bulk *b, struct group *g, char **errp)
 {
 	struct ipp_probe_row *live = NULL;
 	const struct item **pass = NULL;
+	const char **canonical = NULL;
+	int64_t *earlier = NULL;
 	size_t i, n = 0, waiting = g->nitems;
 	char *why = NULL;
 	int rc;
 
 	if (g->nitems == 0)
 		return IPP_OK;
-	if ((pass = calloc(g->nitems, sizeof(*pass))) == NULL) {
+	if ((pass = calloc(g->nitems, sizeof(*pass))) == NULL ||
+	    (canonical = calloc(g->nitems, sizeof(*canonical))) == NULL ||
+	    (earlier = calloc(g->nitems, sizeof(*earlier))) == NULL) {
 		rc = ipp_error(errp, IPP_ESYS, "out of memory");
 		goto out;
 	}
-	if ((rc = check_live(b, g, &live, errp)) != IPP_OK)
+	for (i = 0; i < g->nitems; i++)
+		canonical[i] = g->items[i].url.canonical;
+	/*
+	 * One snapshot for the group's reads (C5, C9), and C5's lookups of
+	 * all its URLs in one statement, so that a duplicate is refused as
+	 * such, in file order, before C9 counts what is left.
+	 */
+	if ((rc = check_live(b, g, &live, errp)) != IPP_OK ||
+	    (rc = ipp_store_begin_read(b->s, errp)) != IPP_OK)
 		goto out;
+	if ((rc = ipp_complaint_open_duplicates(b->s, b->who->account_id,
+	    canonical, g->nitems, earlier, errp)) != IPP_OK) {
+		ipp_store_rollback(b->s);
+		goto out;
+	}
 	for (i = 0; i < g->nitems; i++) {
-		if ((rc = late_refusal(live ? &live[i] : NULL, &why, errp)) !=
-		    IPP_OK)
+		if ((rc = late_refusal(earlier[i], live ? &live[i] : NULL,
+		    &why, errp)) != IPP_OK) {
+			ipp_store_rollback(b->s);
 			goto out;
+		}
 		if (why != NULL) {
 			refuse(b, g->items[i].line, why);
 			free(why);
@@ -644,10 +667,11 @@ flush(struct bulk *b, struct group *g, char **errp)
 		}
 		pass[n++] = &g->items[i];
 	}
-	/* One snapshot for the size's reads (C5, C9). */
-	if (n > 0 && (rc = ipp_store_begin_read(b->s, errp)) != IPP_OK)
+	if (n == 0) {
+		ipp_store_rollback(b->s);	/* the reads' end */
 		goto out;
-	if (n > 0 && (rc = ipp_complaint_check_size(b->s, b->who, n,
+	}
+	if ((rc = ipp_complaint_check_size(b->s, b->who, n,
 	    b->o->force, &why)) != IPP_OK) {
 		ipp_store_rollback(b->s);	/* the reads' end */
 		/* A rule refuses the rows; a failing system stops the run. */
@@ -661,8 +685,6 @@ flush(struct bulk *b, struct group *g, char **errp)
 			refuse(b, pass[i]->line, why);
 		goto out;
 	}
-	if (n == 0)
-		goto out;
 	ipp_store_rollback(b->s);	/* the reads' end */
 	/* Filed only if nothing is refused: documents wait till then. */
 	if (b->o->drop_bad && (rc = store_evidence(b, g, errp)) != IPP_OK)
@@ -687,6 +709,8 @@ out:
 	ipp_probe_free(live, live ? waiting : 0);
 	free(why);
 	free(pass);
+	free(canonical);
+	free(earlier);
 	return rc;
 }
 

@@ -121,6 +121,13 @@ int ipp_complaint_check_size(struct ipp_store *s, const struct ipp_auth *who,
 /* C5: the open complaint of the account holding canonical, or 0. */
 int ipp_complaint_open_duplicate(struct ipp_store *s, int64_t account,
     const char *canonical, int64_t *complaint_id, char **errp);
+/*
+ * C5 for n URLs at once: complaint_ids[i] gets the open complaint of the
+ * account holding canonical[i], or 0; a few statements, not n.
+ */
+int ipp_complaint_open_duplicates(struct ipp_store *s, int64_t account,
+    const char *const *canonical, size_t n, int64_t *complaint_ids,
+    char **errp);
 /* Stores q's evidence files (D1, D2) into c->evidence; free it after. */
 int ipp_complaint_store_evidence(struct ipp_store *s,
     const struct ipp_complaint_request *q, struct ipp_complaint_checked *c,

@@ -330,4 +330,19 @@ refuses 4 "cannot open" "a file that is not there" \
 try as alice ipp-complain import --no-check
 is "$rc" 2 "import needs a file: usage error"
 
+# ---- C5 before C9: the listings already open are refused as such ----
+# The three 1688 listings above and 20 new ones, without --force: the
+# three are refused as duplicates (C5), in file order, and the 20 left
+# are within the ramp (C9).
+listing_urls 1688 80001 23 | awk -v ipr="$CN" -v sup="$SUP" 'BEGIN {
+	print "platform\turl\treason\ttarget\tipr\tsupplement" }
+	{ print "1688\t" $0 "\ttm-mark-in-text\tlisting\t" ipr "\t" sup }' \
+    >"$d/again.tsv"
+try as alice ipp-complain import --no-check --drop-bad "$d/again.tsv"
+is "$rc" 1 "23 rows, 3 of them open already: exit 1 with --drop-bad"
+is "$(printf '%s\n' "$err" | sed -n 's/^ipp-complain: [^:]*:\([0-9]*\): already in open complaint [0-9]* (rule C5)$/\1/p' |
+    tr '\n' ' ')" "2 3 4 " "lines 2-4 refused as open duplicates (C5), in order"
+unlike "$err" "rule C9" "C9 does not count the duplicates"
+is "$(printf '%s\n' "$out" | tsv_get urls)" 20 "the 20 new listings filed"
+
 done_testing

@@ -285,6 +285,48 @@ test_duplicates(void **state)
 	assert_true(file(c, &q, IPP_OK, NULL) > first);
 }
 
+/*
+ * C5 for many URLs at once (bulk imports): past one statement's worth
+ * (300), in any order, only the account's own open complaints.
+ */
+static void
+test_open_duplicates(void **state)
+{
+	struct ctx *c = *state;
+	struct ipp_complaint_request q = request(c, "taobao", "cn", 300);
+	struct ipp_url *u = calloc(301, sizeof(*u));
+	const char *canonical[301];
+	int64_t ids[301], first;
+	size_t i;
+
+	assert_non_null(u);
+	first = file(c, &q, IPP_OK, NULL);
+	/* Backwards: the one not filed (urls[300]) first. */
+	for (i = 0; i < 301; i++) {
+		assert_int_equal(ipp_url_parse(c->urls[300 - i], &u[i],
+		    &c->err), IPP_OK);
+		canonical[i] = u[i].canonical;
+	}
+	assert_int_equal(ipp_complaint_open_duplicates(c->fx.store,
+	    c->who.account_id, canonical, 301, ids, &c->err), IPP_OK);
+	assert_int_equal(ids[0], 0);
+	for (i = 1; i < 301; i++)
+		assert_int_equal(ids[i], first);
+	/* Another account's complaints do not count. */
+	assert_int_equal(ipp_complaint_open_duplicates(c->fx.store,
+	    c->who.account_id + 1, canonical, 301, ids, &c->err), IPP_OK);
+	for (i = 0; i < 301; i++)
+		assert_int_equal(ids[i], 0);
+	/* Withdrawn, none is open any more (C11). */
+	assert_int_equal(ipp_complaint_withdraw(c->fx.store, &c->who, first,
+	    &c->err), IPP_OK);
+	assert_int_equal(ipp_complaint_open_duplicates(c->fx.store,
+	    c->who.account_id, canonical + 1, 300, ids, &c->err), IPP_OK);
+	for (i = 0; i < 300; i++)
+		assert_int_equal(ids[i], 0);
+	free(u);
+}
+
 static void
 test_drop_bad_and_ramp(void **state)
 {
@@ -389,6 +431,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_boundaries, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_duplicates, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_open_duplicates, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_drop_bad_and_ramp, setup,
 		    teardown),
