@@ -1054,15 +1054,21 @@ ipp_db_batch_end(struct ipp_db *db, int rc)
 		if (rc == IPP_OK &&
 		    ipp_db_exec(db, "RELEASE ipp_batch", NULL) == IPP_OK)
 			return IPP_OK;
-		/* The failure's code and text stay SQLite's last. */
+		/* The undoing resets the failure's code and text. */
 		sqlite3_exec(db->lite, "ROLLBACK TO ipp_batch;"
 		    " RELEASE ipp_batch", NULL, NULL, NULL);
 		return rc != IPP_OK ? rc : IPP_ESTORE;
 	}
 	if (!db->batch)
 		return IPP_ESTORE;
-	if (!pq->sendQueryParams(db->pg, "RELEASE SAVEPOINT ipp_batch", 0,
-	    NULL, NULL, NULL, NULL, 0) || !pq->pipelineSync(db->pg)) {
+	/*
+	 * The caller's own failure (rc) undoes the batch in the pipeline:
+	 * released first, the savepoint could not be rolled back to.
+	 */
+	if ((rc != IPP_OK && !pq->sendQueryParams(db->pg,
+	    "ROLLBACK TO SAVEPOINT ipp_batch", 0, NULL, NULL, NULL, NULL,
+	    0)) || !pq->sendQueryParams(db->pg, "RELEASE SAVEPOINT ipp_batch",
+	    0, NULL, NULL, NULL, NULL, 0) || !pq->pipelineSync(db->pg)) {
 		pg_note(db, NULL);
 		failed = 1;
 	}
@@ -1106,8 +1112,8 @@ ipp_db_batch_end(struct ipp_db *db, int rc)
 	pq->exitPipelineMode(db->pg);
 	db->batch = 0;
 	db->nqueued = 0;
-	if (!failed && rc == IPP_OK)
-		return IPP_OK;
+	if (!failed)
+		return rc;	/* whole, or undone above */
 	/* Back to before the batch, keeping the failure. */
 	msg = db->msg;
 	kind = db->errkind;
@@ -1118,7 +1124,7 @@ ipp_db_batch_end(struct ipp_db *db, int rc)
 	free(db->msg);
 	db->msg = msg;
 	db->errkind = kind;
-	return IPP_ESTORE;
+	return rc != IPP_OK ? rc : IPP_ESTORE;
 }
 
 /* Runs a PostgreSQL statement: its rows, or its count of changes. */
@@ -1134,6 +1140,8 @@ pg_run(struct ipp_stmt *st)
 
 	for (i = st->nparams; i < st->nsent; i++)
 		st->values[i] = st->values[st->alias[i - st->nparams]];
+	/* The kind of this run's failure, not of an earlier one. */
+	db->errkind = IPP_DB_EOTHER;
 	if (db->batch)
 		return pg_batch_send(st);
 	in_tx = pq->transactionStatus(db->pg) == PQTRANS_INTRANS;

@@ -158,9 +158,11 @@ int ipp_db_lock_shared(struct ipp_db *db, int64_t key, char **errp);
  * step answering IPP_STMT_DONE at once, and their answers read at the
  * end; on SQLite they run as they come, under a savepoint.  No reads in
  * between.  ipp_db_batch_end(db, rc) answers IPP_OK, or, when rc (the
- * caller's own outcome) or a write failed, IPP_ESTORE (or rc), the batch
- * undone whole and the transaction carrying on; ipp_db_errmsg and
- * ipp_db_errkind tell the write's failure.
+ * caller's own outcome) or a write failed, rc (or IPP_ESTORE), the
+ * batch undone whole and the transaction carrying on.  On PostgreSQL
+ * ipp_db_errmsg and ipp_db_errkind then tell the write's failure; on
+ * SQLite the undoing has reset them, so a caller that needs the kind
+ * runs the writes again one by one (as ipp_complaint_insert does).
  */
 int ipp_db_batch_begin(struct ipp_db *db, char **errp);
 int ipp_db_batch_end(struct ipp_db *db, int rc);

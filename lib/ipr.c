@@ -1815,12 +1815,12 @@ pending_ids(struct import *im, int64_t *ids, char **errp)
 }
 
 /*
- * The waiting rows in one INSERT, their ids into ids[].  A clash
+ * The waiting rows in one INSERT (pending_ids reads their ids).  A clash
  * anywhere takes the whole statement back: IPP_ESTORE, and
  * ipp_store_unique_failed says so.
  */
 static int
-insert_pending(struct import *im, int64_t *ids, char **errp)
+insert_pending(struct import *im, char **errp)
 {
 	static const char head[] = "INSERT INTO iprs (account_id, label,"
 	    " type, state, registered, name, number, registrant,"
@@ -1861,9 +1861,7 @@ insert_pending(struct import *im, int64_t *ids, char **errp)
 	rc = ipp_stmt_step(st) == IPP_STMT_DONE ? IPP_OK :
 	    ipp_store_fail(im->s, errp, "cannot save the IPRs");
 	ipp_stmt_reset(st);
-	if (rc != IPP_OK)
-		return rc;
-	return pending_ids(im, ids, errp);
+	return rc;
 }
 
 /*
@@ -1881,7 +1879,12 @@ flush_pending(struct import *im, char **errp)
 
 	if (im->npend == BATCH_ROWS) {
 		im->last_id_next = im->last_id;
-		if ((rc = insert_pending(im, ids, errp)) == IPP_OK) {
+		if ((rc = insert_pending(im, errp)) == IPP_OK) {
+			/* Stored: a failure now is not an index's refusal. */
+			if ((rc = pending_ids(im, ids, errp)) != IPP_OK) {
+				forget_pending(im, 0);
+				return rc;
+			}
 			im->last_id = im->last_id_next;
 			for (i = 0; i < im->npend && rc == IPP_OK; i++) {
 				rc = record_stored(im, &im->pend[i], ids[i],

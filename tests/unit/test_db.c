@@ -289,6 +289,17 @@ test_batch(void **state)
 	    IPP_OK), IPP_ESTORE);
 	if (ipp_db_kind(fx->db) == IPP_DB_PG)
 		assert_int_equal(ipp_db_errkind(fx->db), IPP_DB_EUNIQUE);
+	/*
+	 * The caller's own failure after writes that worked (out of memory
+	 * between them): the batch undone, rc answered, and the
+	 * transaction carries on.
+	 */
+	must(ipp_db_batch_begin(fx->db, &err), &err);
+	ipp_stmt_bind_static(ins, 1, "e");
+	ipp_stmt_bind_int(ins, 2, 5);
+	assert_int_equal(ipp_stmt_step(ins), IPP_STMT_DONE);
+	ipp_stmt_reset(ins);
+	assert_int_equal(ipp_db_batch_end(fx->db, IPP_ESYS), IPP_ESYS);
 	/* The transaction carries on. */
 	ipp_stmt_bind_static(ins, 1, "d");
 	ipp_stmt_bind_int(ins, 2, 1000);
