@@ -269,7 +269,7 @@ fuzz-replay: $(FUZZ_REPLAYS)
 		$(BUILD)/helpers/fuzzreplay_$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
 
-$(BUILD)/helpers/fuzzreplay_url: tests/fuzz/fuzz_url.c
+$(BUILD)/helpers/fuzzreplay_url: tests/fuzz/fuzz_url.c tests/helpers/fuzzreplay.h
 $(BUILD)/helpers/fuzzreplay_tsv: tests/fuzz/fuzz_tsv.c tests/helpers/fuzzreplay.h
 $(BUILD)/helpers/fuzzreplay_csv: tests/fuzz/fuzz_csv.c tests/helpers/fuzzreplay.h
 $(BUILD)/helpers/fuzzreplay_calendar: tests/fuzz/fuzz_calendar.c \

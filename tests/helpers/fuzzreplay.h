@@ -4,12 +4,17 @@
  * of the given directories (or the given files) to the target's
  * LLVMFuzzerTestOneInput, the entry point libFuzzer calls, so that make
  * check proves the corpus without clang.  A broken promise aborts; a
- * file that cannot be read exits 2.
+ * file that cannot be read exits 2.  A helper may define FUZZ_AT_EXIT()
+ * for what its target loaded (the URL one unloads libcurl).
  */
 #include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
+
+#ifndef FUZZ_AT_EXIT
+#define FUZZ_AT_EXIT()	do { } while (0)
+#endif
 
 static int
 replay_file(const char *path, size_t *n)
@@ -87,8 +92,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	for (i = 1; i < argc; i++)
-		if (replay(argv[i], &n) != 0)
+		if (replay(argv[i], &n) != 0) {
+			FUZZ_AT_EXIT();
 			return 2;
+		}
+	FUZZ_AT_EXIT();
 	if (n == 0) {
 		fprintf(stderr, "%s: no input found\n", FUZZ_NAME);
 		return 2;
