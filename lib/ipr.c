@@ -716,9 +716,10 @@ save_docs(struct ipp_store *s, int64_t ipr_id, const struct record *r,
 /* A record's answer to an I3 question as stored. */
 #define YES_NO(r, q) ((r)->yes[q] ? "yes" : "no")
 
+/* A checked IPR's row, pending; its id into *id. */
 static int
-insert_record(struct ipp_store *s, int64_t account, int64_t actor,
-    const struct record *r, const char *now, int64_t *id, char **errp)
+insert_iprs_row(struct ipp_store *s, int64_t account, const struct record *r,
+    const char *now, int64_t *id, char **errp)
 {
 	static const char sql[] = "INSERT INTO iprs (account_id, label, type,"
 	    " state, registered, name, number, registrant, jurisdiction,"
@@ -735,9 +736,19 @@ insert_record(struct ipp_store *s, int64_t account, int64_t actor,
 	    T(r, "classes"), T(r, "brand"), T(r, "kind"), T(r, "description"),
 	    YES_NO(r, IPP_IPR_WAS_RENEWED), YES_NO(r, IPP_IPR_WAS_ASSIGNED),
 	    YES_NO(r, IPP_IPR_WAS_ALTERED), now, now);
-	if (rc != IPP_OK)
+	if (rc == IPP_OK)
+		*id = ipp_store_last_id(s);
+	return rc;
+}
+
+static int
+insert_record(struct ipp_store *s, int64_t account, int64_t actor,
+    const struct record *r, const char *now, int64_t *id, char **errp)
+{
+	int rc;
+
+	if ((rc = insert_iprs_row(s, account, r, now, id, errp)) != IPP_OK)
 		return rc;
-	*id = ipp_store_last_id(s);
 	if ((rc = save_docs(s, *id, r, now, errp)) != IPP_OK)
 		return rc;
 	return add_event(s, *id, actor, "submitted", NULL, now, errp);
@@ -1644,26 +1655,6 @@ flush_docs(struct import *im, char **errp)
 	return rc;
 }
 
-/* The import's INSERT of a checked IPR's row. */
-static int
-insert_iprs_row(struct import *im, const struct record *r, char **errp)
-{
-	static const char sql[] = "INSERT INTO iprs (account_id, label, type,"
-	    " state, registered, name, number, registrant, jurisdiction,"
-	    " expires, classes, brand, kind, description, was_renewed,"
-	    " was_assigned, was_altered, created_at, updated_at)"
-	    " VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?, ?, ?)";
-
-	return ipp_store_run(im->s, sql, "cannot save the IPR", errp,
-	    "ittitttttttttttttt", im->who->account_id, r->label, r->type,
-	    (int64_t)(r->shape != CU), T(r, "name"), T(r, "number"),
-	    T(r, "registrant"), T(r, "jurisdiction"), T(r, "expires"),
-	    T(r, "classes"), T(r, "brand"), T(r, "kind"), T(r, "description"),
-	    YES_NO(r, IPP_IPR_WAS_RENEWED), YES_NO(r, IPP_IPR_WAS_ASSIGNED),
-	    YES_NO(r, IPP_IPR_WAS_ALTERED), im->now, im->now);
-}
-
 /*
  * Stores a checked new IPR: its row now, so that the rows after it see
  * its label and number (I8); its documents and event into the batches.
@@ -1681,6 +1672,7 @@ static int
 import_record(struct import *im, struct record *r, char **why,
     char **errp)
 {
+	int64_t id = 0;
 	int rc, defaulted = r->label == NULL;
 
 	if (defaulted && (r->label = default_label(r)) == NULL)
@@ -1689,7 +1681,8 @@ import_record(struct import *im, struct record *r, char **why,
 	    (rc = check_number_free(im->s, im->who->account_id, r, 0,
 	    im->last_before, why)) != IPP_OK)
 		return rc;
-	if ((rc = insert_iprs_row(im, r, errp)) != IPP_OK) {
+	if ((rc = insert_iprs_row(im->s, im->who->account_id, r, im->now,
+	    &id, errp)) != IPP_OK) {
 		if (!ipp_store_unique_failed(im->s))
 			return rc;
 		free(*errp);
@@ -1704,12 +1697,13 @@ import_record(struct import *im, struct record *r, char **why,
 		    why)) != IPP_OK || (rc = check_number_free(im->s,
 		    im->who->account_id, r, 0, im->last_before, why)) != IPP_OK)
 			return rc;
-		if ((rc = insert_iprs_row(im, r, errp)) != IPP_OK)
+		if ((rc = insert_iprs_row(im->s, im->who->account_id, r,
+		    im->now, &id, errp)) != IPP_OK)
 			return rc;
 	}
-	if (ipp_store_last_id(im->s) > im->last_id)
-		im->last_id = ipp_store_last_id(im->s);
-	return record_stored(im, r, ipp_store_last_id(im->s), errp);
+	if (id > im->last_id)
+		im->last_id = id;
+	return record_stored(im, r, id, errp);
 }
 
 /* The stored IPR id's documents and event go into the batches. */
