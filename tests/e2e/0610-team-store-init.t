@@ -28,24 +28,28 @@ is "$(sql "SELECT to_regclass('ipp_schema') IS NULL")" 1 \
     "the database is empty: no schema yet"
 
 # The holder: takes the lock, waits (10 s at most) until two others wait
-# for it, says how many did, and lets go.
+# for it, says how many did, and lets go.  Only this database's locks
+# count: the suite runs other tests' stores on the same cluster at once.
 psql >"$tmp/holder.out" 2>&1 <<EOF &
 SELECT pg_advisory_lock($key);
 DO \$\$ BEGIN
 	FOR i IN 1..200 LOOP
 		EXIT WHEN (SELECT count(*) FROM pg_locks WHERE locktype =
-		    'advisory' AND NOT granted) >= 2;
+		    'advisory' AND NOT granted AND database = (SELECT oid
+		    FROM pg_database WHERE datname = current_database())) >= 2;
 		PERFORM pg_sleep(0.05);
 	END LOOP;
 END \$\$;
 SELECT 'waiting: ' || count(*) FROM pg_locks
-    WHERE locktype = 'advisory' AND NOT granted;
+    WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid
+    FROM pg_database WHERE datname = current_database());
 SELECT pg_advisory_unlock($key);
 EOF
 holder=$!
 held() {
 	[ "$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
-	    AND granted")" -ge 1 ]
+	    AND granted AND database = (SELECT oid FROM pg_database WHERE
+	    datname = current_database())")" -ge 1 ]
 }
 ok "the test holds the write lock" wait_for held
 
