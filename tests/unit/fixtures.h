@@ -66,6 +66,17 @@ struct fx {
 		    (err) != NULL ? (err) : "(no message)");		\
 } while (0)
 
+/* Runs sql on the fixture's store; fails the test with SQLite's message. */
+static inline void
+fx_exec(struct ipp_store *s, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(ipp_store_sqlite(s), sql, NULL, NULL, &msg) !=
+	    SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+}
+
 /* dir/name, malloc'd. */
 static inline char *
 fx_path(const char *dir, const char *name)

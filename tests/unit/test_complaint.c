@@ -30,16 +30,6 @@ struct ctx {
 	char		*urls[301];	/* taobao listing URLs */
 };
 
-static void
-exec_sql(struct ctx *c, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(ipp_store_sqlite(c->fx.store), sql, NULL, NULL, &msg) !=
-	    SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-}
-
 static int64_t
 add_ipr(struct ctx *c, const char *label, const char *jurisdiction,
     int registered, const char *expires)
@@ -52,7 +42,7 @@ add_ipr(struct ctx *c, const char *label, const char *jurisdiction,
 	    " '%s', 'now', 'now')", (long long)c->who.account_id, label,
 	    registered ? "trademark" : "copyright", registered,
 	    registered ? label : "", jurisdiction, expires);
-	exec_sql(c, sql);
+	fx_exec(c->fx.store, sql);
 	return ipp_store_last_id(c->fx.store);
 }
 
@@ -67,7 +57,8 @@ setup(void **state)
 	c->fx = *(struct fx *)fxp;
 	free(fxp);
 	setenv("IPP_NOW", "2026-03-01T10:00:00Z", 1);
-	exec_sql(c, "INSERT INTO accounts (email, contact_email, role, base,"
+	fx_exec(c->fx.store,
+	    "INSERT INTO accounts (email, contact_email, role, base,"
 	    " identity, category, state, password_hash, owner_name, created_at,"
 	    " updated_at) VALUES ('o@example.com', 'o@example.com', 'account',"
 	    " 'other', 'enterprise', 'right-holder', 'identity-verified', 'x',"

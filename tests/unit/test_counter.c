@@ -25,16 +25,6 @@ static const struct ipp_auth other = { 3, IPP_ROLE_ACCOUNT,
 	"identity-verified" };
 static const struct ipp_auth handler = { 2, IPP_ROLE_HANDLER, "active" };
 
-static void
-exec_sql(struct fx *fx, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(ipp_store_sqlite(fx->store), sql, NULL, NULL, &msg) !=
-	    SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-}
-
 /* URLs 1 and 2 accepted on Friday 2026-03-06 10:00 in Shanghai. */
 static int
 setup(void **state)
@@ -43,7 +33,8 @@ setup(void **state)
 
 	assert_int_equal(fx_setup(state), 0);
 	fx = *state;
-	exec_sql(fx, "INSERT INTO accounts (email, contact_email, role, state,"
+	fx_exec(fx->store,
+	    "INSERT INTO accounts (email, contact_email, role, state,"
 	    " password_hash, owner_name, base, created_at, updated_at) VALUES"
 	    " ('o@example.com', 'legal@example.com', 'account',"
 	    " 'identity-verified', 'secret-hash', 'Olga Owner', 'taiwan',"

@@ -28,16 +28,6 @@ static const struct ipp_auth alice = { 2, IPP_ROLE_ACCOUNT,
 static const struct ipp_auth bob = { 3, IPP_ROLE_ACCOUNT,
 	"identity-verified" };
 
-static void
-exec_sql(struct fx *fx, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(ipp_store_sqlite(fx->store), sql, NULL, NULL, &msg) !=
-	    SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-}
-
 /*
  * A handler (1), alice (2) with complaints 1 (normal, URLs 1-3) and 2
  * (high, URL 4), bob (3) with complaint 3 (URL 5) on tmall.
@@ -52,7 +42,8 @@ setup(void **state)
 	assert_int_equal(fx_setup(state), 0);
 	fx = *state;
 	setenv("IPP_NOW", "2026-03-06T02:00:00Z", 1);
-	exec_sql(fx, "INSERT INTO accounts (email, contact_email, role, state,"
+	fx_exec(fx->store,
+	    "INSERT INTO accounts (email, contact_email, role, state,"
 	    " password_hash, created_at, updated_at) VALUES"
 	    " ('h@ipp.test', 'h@ipp.test', 'handler', 'active', 'x', 'n', 'n'),"
 	    " ('a@example.com', 'alice@example.com', 'account',"

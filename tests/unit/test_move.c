@@ -17,16 +17,6 @@
 #include "move.h"
 #include "banned.h"
 
-static void
-exec_sql(struct fx *fx, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(ipp_store_sqlite(fx->store), sql, NULL, NULL, &msg) !=
-	    SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-}
-
 /* One account, one IPR, one complaint of URL 1, filed through the move. */
 static int
 setup(void **state)
@@ -36,7 +26,8 @@ setup(void **state)
 
 	assert_int_equal(fx_setup(state), 0);
 	fx = *state;
-	exec_sql(fx, "INSERT INTO accounts (email, contact_email, role, state,"
+	fx_exec(fx->store,
+	    "INSERT INTO accounts (email, contact_email, role, state,"
 	    " password_hash, created_at, updated_at) VALUES ('o@example.com',"
 	    " 'o@example.com', 'account', 'identity-verified', 'x', 'now',"
 	    " 'now');"
@@ -64,10 +55,10 @@ move(struct fx *fx, const char *from, const char *to, const char *at,
 
 	free(*err);
 	*err = NULL;
-	exec_sql(fx, "SAVEPOINT t");
+	fx_exec(fx->store, "SAVEPOINT t");
 	if ((rc = ipp_move_apply(fx->store, &m, err)) != IPP_OK)
-		exec_sql(fx, "ROLLBACK TO t");
-	exec_sql(fx, "RELEASE t");
+		fx_exec(fx->store, "ROLLBACK TO t");
+	fx_exec(fx->store, "RELEASE t");
 	return rc;
 }
 
@@ -121,7 +112,8 @@ test_store_guards(void **state)
 	struct fx *fx = *state;
 	sqlite3 *db = ipp_store_sqlite(fx->store);
 
-	exec_sql(fx, "INSERT INTO url_moves (url_id, from_state, to_state, at)"
+	fx_exec(fx->store,
+	    "INSERT INTO url_moves (url_id, from_state, to_state, at)"
 	    " VALUES (1, 'submitted', 'pending-counter', 'x')");
 	/* The same move twice. */
 	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO url_moves (url_id,"

@@ -34,16 +34,6 @@ struct ctx {
 	char		*err;		/* last error */
 };
 
-static void
-exec_sql(struct ctx *c, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(ipp_store_sqlite(c->fx.store), sql, NULL, NULL, &msg) !=
-	    SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-}
-
 /* A verified IPR of the account: type, jurisdiction, patent kind. */
 static int64_t
 add_ipr(struct ctx *c, const char *label, const char *type,
@@ -57,7 +47,7 @@ add_ipr(struct ctx *c, const char *label, const char *type,
 	    " '2030-01-01', %s%s%s, 'now', 'now')",
 	    (long long)c->who.account_id, label, type, label,
 	    kind ? "'" : "", kind ? kind : "NULL", kind ? "'" : "");
-	exec_sql(c, sql);
+	fx_exec(c->fx.store, sql);
 	return sqlite3_last_insert_rowid(ipp_store_sqlite(c->fx.store));
 }
 
@@ -71,7 +61,8 @@ setup(void **state)
 	c->fx = *(struct fx *)fxp;
 	free(fxp);
 	setenv("IPP_NOW", "2026-03-01T10:00:00Z", 1);
-	exec_sql(c, "INSERT INTO accounts (email, contact_email, role, base,"
+	fx_exec(c->fx.store,
+	    "INSERT INTO accounts (email, contact_email, role, base,"
 	    " identity, category, state, password_hash, owner_name, created_at,"
 	    " updated_at) VALUES ('o@example.com', 'o@example.com', 'account',"
 	    " 'other', 'enterprise', 'right-holder', 'identity-verified', 'x',"

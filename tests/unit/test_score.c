@@ -21,16 +21,6 @@
 #include "score.h"
 #include "banned.h"
 
-static void
-exec_sql(struct fx *fx, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(ipp_store_sqlite(fx->store), sql, NULL, NULL, &msg) !=
-	    SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-}
-
 /* Account 1 (an account) with IPR 1; account 2 a handler. */
 static int
 setup(void **state)
@@ -39,7 +29,8 @@ setup(void **state)
 
 	assert_int_equal(fx_setup(state), 0);
 	fx = *state;
-	exec_sql(fx, "INSERT INTO accounts (email, contact_email, role, state,"
+	fx_exec(fx->store,
+	    "INSERT INTO accounts (email, contact_email, role, state,"
 	    " password_hash, created_at, updated_at) VALUES ('o@example.com',"
 	    " 'o@example.com', 'account', 'identity-verified', 'x', 'now',"
 	    " 'now'), ('h@example.com', 'h@example.com', 'handler', 'active',"
@@ -73,7 +64,7 @@ seed(struct fx *fx, const char *platform, const char *reason,
 	    " VALUES (1, '%s', 1, 'listing', '%s', 'high',"
 	    " '2025-01-02T00:00:00Z', '2025-01-01T00:00:00Z')", platform,
 	    reason);
-	exec_sql(fx, sql);
+	fx_exec(fx->store, sql);
 	complaint = ipp_store_last_id(fx->store);
 	for (i = 0; i < count; i++) {
 		next_url++;
@@ -83,7 +74,7 @@ seed(struct fx *fx, const char *platform, const char *reason,
 		    " 'u%ld', 'u%ld', '%ld', 'submitted',"
 		    " '2025-01-01T00:00:00Z')", next_url, (long long)complaint,
 		    next_url, next_url, next_url);
-		exec_sql(fx, sql);
+		fx_exec(fx->store, sql);
 		fx_assert_ok(ipp_move_filed(fx->store, next_url, 1,
 		    "2025-01-01T00:00:00Z", &err), err);
 		from = "submitted";

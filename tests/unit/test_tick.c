@@ -20,16 +20,6 @@
 #include "tsv.h"
 #include "banned.h"
 
-static void
-exec_sql(struct fx *fx, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(ipp_store_sqlite(fx->store), sql, NULL, NULL, &msg) !=
-	    SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-}
-
 /*
  * An account, a complaint, URL 1 pending a counter (window ends
  * 2026-03-11T16:00:00Z) and URL 2 countered (answer due
@@ -42,7 +32,8 @@ setup(void **state)
 
 	assert_int_equal(fx_setup(state), 0);
 	fx = *state;
-	exec_sql(fx, "INSERT INTO accounts (email, contact_email, role, state,"
+	fx_exec(fx->store,
+	    "INSERT INTO accounts (email, contact_email, role, state,"
 	    " password_hash, created_at, updated_at) VALUES ('o@example.com',"
 	    " 'legal@example.com', 'account', 'identity-verified', 'x', 'now',"
 	    " 'now');"
@@ -117,7 +108,7 @@ test_reminder_once(void **state)
 {
 	struct fx *fx = *state;
 
-	exec_sql(fx, "INSERT INTO counter_reminders VALUES (2, 'now')");
+	fx_exec(fx->store, "INSERT INTO counter_reminders VALUES (2, 'now')");
 	assert_int_not_equal(sqlite3_exec(ipp_store_sqlite(fx->store), "INSERT"
 	    " INTO counter_reminders VALUES (2, 'later')", NULL, NULL, NULL),
 	    SQLITE_OK);

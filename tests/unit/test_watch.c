@@ -25,16 +25,6 @@ static const struct ipp_auth alice = { 2, IPP_ROLE_ACCOUNT,
 static const struct ipp_auth bob = { 3, IPP_ROLE_ACCOUNT,
 	"identity-verified" };
 
-static void
-exec_sql(struct fx *fx, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(ipp_store_sqlite(fx->store), sql, NULL, NULL, &msg) !=
-	    SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-}
-
 /* Alice's complaint 1: URL 1 removed on 03-10, URL 2 removed on 03-20,
  * URL 3 rejected; bob's complaint 2: URL 4 removed on 03-10. */
 static int
@@ -44,7 +34,8 @@ setup(void **state)
 
 	assert_int_equal(fx_setup(state), 0);
 	fx = *state;
-	exec_sql(fx, "INSERT INTO accounts (email, contact_email, role, state,"
+	fx_exec(fx->store,
+	    "INSERT INTO accounts (email, contact_email, role, state,"
 	    " password_hash, created_at, updated_at) VALUES"
 	    " ('h@ipp.test', 'h@ipp.test', 'handler', 'active', 'x', 'n', 'n'),"
 	    " ('a@example.com', 'a@example.com', 'account',"
